@@ -1,0 +1,292 @@
+"""The ``transcribe-export`` command. The only module that imports click.
+
+Exit codes: 0 everything written; 1 at least one stream failed (each shown
+as ``Error: stream '<id>': …`` on stderr, the others still run); 2 bad
+usage or configuration, found before any network call.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+import sys
+from pathlib import Path
+from typing import Callable, NoReturn, Sequence, TypeVar
+
+import click
+
+from transcribe_export._version import __version__
+from transcribe_export.client import DEFAULT_BASE_URL, HeyGenClient, is_loopback_url
+from transcribe_export.emulator import Emulator
+from transcribe_export.errors import ConfigurationError, TranscribeExportError
+from transcribe_export.inputs import input_name, load_input
+from transcribe_export.pipeline import DEFAULT_FORMATS, build_transcript, check_formats, export_session, write_transcript
+from transcribe_export.resources import bundled_dir
+
+__all__ = ["main"]
+
+T = TypeVar("T")
+
+_FORMAT_HELP = "Comma-separated output formats: srt, vtt, json."
+
+
+def _fail_usage(error: ConfigurationError) -> NoReturn:
+    click.echo(f"Error: {error}", err=True)
+    sys.exit(2)
+
+
+def _parse_formats(value: str) -> tuple[str, ...]:
+    try:
+        return check_formats([part.strip().lower() for part in value.split(",") if part.strip()])
+    except ConfigurationError as error:
+        _fail_usage(error)
+
+
+def _setup_logging(verbose: int) -> None:
+    level = logging.DEBUG if verbose > 1 else logging.INFO if verbose else logging.WARNING
+    logging.basicConfig(level=level, stream=sys.stderr, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    if verbose < 3:
+        # urllib3's debug lines add nothing a user needs (they never hold headers).
+        logging.getLogger("urllib3").setLevel(max(level, logging.INFO))
+
+
+def _output_dir(path: Path) -> Path:
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        _fail_usage(ConfigurationError(f"cannot create the output folder {str(path)!r} ({exc.strerror})", key="output_dir"))
+    return path
+
+
+def _run_batch(items: Sequence[T], label: str, work: Callable[[T], str]) -> None:
+    """Run ``work`` on each item, reporting failures; exit 1 if any failed.
+
+    A long batch shows a progress bar on stderr, only when stderr is a
+    terminal (never in cron mail or a log file).
+    """
+    failures = 0
+    show_bar = len(items) > 1 and sys.stderr.isatty()
+    bar = click.progressbar(items, label=label, file=sys.stderr, show_pos=True, show_eta=True)
+    with bar if show_bar else contextlib.nullcontext(items) as sequence:
+        for item in sequence:
+            try:
+                summary = work(item)
+            except TranscribeExportError as error:
+                failures += 1
+                click.echo(f"{chr(10) if show_bar else ''}Error: {error}", err=True)
+                continue
+            logging.getLogger("transcribe_export").info("%s", summary)
+    if failures:
+        click.echo(f"{failures} of {len(items)} failed.", err=True)
+        sys.exit(1)
+
+
+def _credentials(api_key_file: Path | None, base_url: str) -> tuple[str | None, str | None]:
+    if api_key_file is not None:
+        key: str | None = api_key_file.read_text(encoding="utf-8", errors="replace").strip()
+        if not key:
+            _fail_usage(ConfigurationError(f"the API key file {str(api_key_file)!r} is empty", key="api_key_file"))
+    else:
+        key = os.environ.get("HEYGEN_API_KEY") or None
+    bearer = os.environ.get("HEYGEN_BEARER_TOKEN") or None
+    if key is None and bearer is None and not is_loopback_url(base_url):
+        _fail_usage(
+            ConfigurationError(
+                "no HeyGen credentials",
+                hint="Set HEYGEN_API_KEY (or HEYGEN_BEARER_TOKEN), or pass --api-key-file PATH."
+                " The key is never accepted on the command line, where `ps` would show it.",
+            )
+        )
+    return key, bearer
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(__version__, prog_name="transcribe-export")
+def main() -> None:
+    """Turn HeyGen Avatar Realtime sessions into SRT, WebVTT and JSON transcripts.
+
+    \b
+    Try it with no account and no network:
+      transcribe-export demo
+    Export real sessions (the key comes from the environment, never argv):
+      HEYGEN_API_KEY=... transcribe-export export STREAM_ID -o subtitles/
+
+    Exit status: 0 all written; 1 some stream failed; 2 bad usage or configuration.
+    """
+
+
+@main.command()
+@click.argument("stream_ids", nargs=-1, required=True, metavar="STREAM_ID...")
+@click.option("-o", "--output-dir", type=click.Path(file_okay=False, path_type=Path), default=Path("."),
+              show_default=True, help="Folder for <id>.srt, <id>.vtt and <id>.json (created if missing).")
+@click.option("-f", "--format", "formats", default=",".join(DEFAULT_FORMATS), show_default=True, help=_FORMAT_HELP)
+@click.option("--base-url", envvar="HEYGEN_BASE_URL", default=DEFAULT_BASE_URL, show_default=True,
+              help="API root; also HEYGEN_BASE_URL. Point it at `transcribe-export emulate` to test.")
+@click.option("--api-key-file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="Read the API key from this file instead of HEYGEN_API_KEY.")
+@click.option("--allow-insecure-http", is_flag=True, help="Allow a plain http:// base URL that is not loopback.")
+@click.option("--connect-timeout", type=click.FloatRange(min=0.1), default=10.0, show_default=True,
+              help="Seconds to wait for a connection.")
+@click.option("--read-timeout", type=click.FloatRange(min=0.1), default=60.0, show_default=True,
+              help="Longest silence (seconds) allowed between two received bytes.")
+@click.option("-v", "--verbose", count=True, help="Log each session on stderr (-vv for debug).")
+def export(
+    stream_ids: tuple[str, ...],
+    output_dir: Path,
+    formats: str,
+    base_url: str,
+    api_key_file: Path | None,
+    allow_insecure_http: bool,
+    connect_timeout: float,
+    read_timeout: float,
+    verbose: int,
+) -> None:
+    """Export HeyGen sessions to subtitle files.
+
+    Reads each session's status and its whole words stream (the durable
+    snapshot for completed sessions), then writes OUTPUT_DIR/<id>.srt,
+    .vtt and .json. File names are made safe from the id: an id that is not
+    a plain lowercase name gets a readable part plus ~ and a hash.
+
+    Files appear all at once or not at all: a failed session leaves nothing
+    behind, and the other sessions still run.
+
+    \b
+    Example:
+      HEYGEN_API_KEY=... transcribe-export export 7f3c2a1e -o subs/ -f srt,vtt
+    """
+    _setup_logging(verbose)
+    chosen = _parse_formats(formats)
+    empty = [i for i in stream_ids if not i.strip()]
+    if empty:
+        _fail_usage(ConfigurationError("an empty stream id was given", key="STREAM_ID"))
+    api_key, bearer = _credentials(api_key_file, base_url)
+    try:
+        client = HeyGenClient(
+            api_key=api_key,
+            bearer_token=bearer,
+            base_url=base_url,
+            timeout=(connect_timeout, read_timeout),
+            allow_insecure_http=allow_insecure_http,
+        )
+    except ConfigurationError as error:
+        _fail_usage(error)
+    out = _output_dir(output_dir)
+    ids = list(dict.fromkeys(stream_ids))
+
+    def one(stream_id: str) -> str:
+        transcript = export_session(stream_id, client=client, out_dir=out, formats=chosen)
+        return f"stream {stream_id!r}: {len(transcript.words)} words, {len(transcript.cues)} cues"
+
+    _run_batch(ids, "Exporting", one)
+
+
+@main.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("-o", "--output-dir", type=click.Path(file_okay=False, path_type=Path), default=Path("."),
+              show_default=True, help="Folder for the converted files (created if missing).")
+@click.option("-f", "--format", "formats", default=",".join(DEFAULT_FORMATS), show_default=True, help=_FORMAT_HELP)
+@click.option("-v", "--verbose", count=True, help="Log each file on stderr.")
+def convert(files: tuple[Path, ...], output_dir: Path, formats: str, verbose: int) -> None:
+    """Convert saved inputs offline, without calling the API.
+
+    \b
+    FILES may be:
+      a saved SSE capture     curl -N -H "x-api-key: $HEYGEN_API_KEY" \\
+                                .../v3/avatar-realtime/ID/words > session.sse
+      a JSON list of words    [{"word": "Hi", "start": 0.0, "end": 0.3}, ...]
+      our own JSON transcript to re-cut the captions with other settings
+
+    Writes OUTPUT_DIR/<file name without .sse or .json>.srt, .vtt, .json.
+    A capture without its `end` event is refused, as a live stream would be.
+    """
+    _setup_logging(verbose)
+    chosen = _parse_formats(formats)
+    names: dict[str, Path] = {}
+    for path in files:
+        name = input_name(path)
+        if name in names and names[name] != path:
+            _fail_usage(ConfigurationError(
+                f"{str(names[name])!r} and {str(path)!r} would both be written as {name!r}",
+                key="FILES",
+                hint="Convert them into different output folders.",
+            ))
+        names[name] = path
+    out = _output_dir(output_dir)
+
+    def one(item: tuple[str, Path]) -> str:
+        name, path = item
+        transcript = build_transcript(load_input(path))
+        written = write_transcript(transcript, out, chosen, name=name)
+        return f"{path}: {len(transcript.words)} words, {len(transcript.cues)} cues -> {', '.join(map(str, written))}"
+
+    _run_batch(list(names.items()), "Converting", one)
+
+
+@main.command()
+@click.option("--port", type=click.IntRange(0, 65535), default=8765, show_default=True, help="Port on 127.0.0.1 (0: any free one).")
+@click.option("--samples", type=click.Path(exists=True, file_okay=False, path_type=Path), default=None,
+              help="Folder of <id>.sse sessions (default: the bundled samples).")
+@click.option("--api-key", default=None, help="Require this key (a test key, not a real one). Default: accept any request.")
+def emulate(port: int, samples: Path | None, api_key: str | None) -> None:
+    """Run a HeyGen-compatible server on 127.0.0.1 that serves a folder of sessions.
+
+    Each <id>.sse in the folder is served as session <id> (status
+    `completed`); an optional <id>.status.json beside it sets another
+    status, e.g. {"status": "error", "error_message": "..."}. Unknown ids
+    get HeyGen's 404, a wrong key HeyGen's 401. Stop it with Ctrl-C.
+
+    \b
+    Example:
+      transcribe-export emulate --port 8765 &
+      HEYGEN_BASE_URL=http://127.0.0.1:8765 transcribe-export export product-demo
+    """
+    folder = samples if samples is not None else bundled_dir("samples")
+    try:
+        emulator = Emulator(folder, port=port, api_key=api_key)
+    except OSError as exc:
+        _fail_usage(ConfigurationError(f"cannot listen on 127.0.0.1:{port} ({exc.strerror})", key="port",
+                                       hint="Choose another --port, or 0 for any free one."))
+    sessions = emulator.sessions()
+    click.echo(f"Serving {len(sessions)} sessions from {folder} at {emulator.base_url}", err=True)
+    click.echo(f"  ids: {', '.join(sessions) or '(none)'}", err=True)
+    click.echo(f"  try: HEYGEN_BASE_URL={emulator.base_url} transcribe-export export {sessions[0] if sessions else 'ID'}", err=True)
+    try:
+        emulator.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        emulator.stop()
+
+
+@main.command()
+@click.option("-o", "--output-dir", type=click.Path(file_okay=False, path_type=Path),
+              default=Path("transcribe-export-demo"), show_default=True, help="Folder for the demo's files.")
+def demo(output_dir: Path) -> None:
+    """Export every bundled sample through the real HTTP path, offline.
+
+    Starts the emulator on a free loopback port inside this process, exports
+    each sample session with the same client a real export uses, and prints
+    what it wrote. Needs no API key and no network.
+    """
+    out = _output_dir(output_dir)
+    with Emulator(bundled_dir("samples")) as emulator:
+        client = HeyGenClient(base_url=emulator.base_url)
+        rows = []
+        failures = 0
+        for stream_id in emulator.sessions():
+            try:
+                transcript = export_session(stream_id, client=client, out_dir=out)
+            except TranscribeExportError as error:
+                failures += 1
+                click.echo(f"Error: {error}", err=True)
+                continue
+            rows.append((stream_id, len(transcript.words), len(transcript.cues)))
+    click.echo(f"Exported {len(rows)} sessions from the built-in emulator ({emulator.base_url}) into {out}/")
+    width = max([len("stream id")] + [len(r[0]) for r in rows])
+    click.echo(f"  {'stream id':<{width}}  {'words':>5}  {'cues':>4}  files")
+    for stream_id, words, cues in rows:
+        click.echo(f"  {stream_id:<{width}}  {words:>5}  {cues:>4}  {stream_id}.srt .vtt .json")
+    if failures:
+        sys.exit(1)

@@ -1,0 +1,350 @@
+"""The only module that talks HTTP: HeyGen's two Avatar Realtime endpoints.
+
+Security, measured in ``../shared/SSE-NOTES.md`` §3 and kept here:
+
+* ``requests`` forwards a custom ``x-api-key`` header to any redirect target
+  (it strips only ``Authorization``). The API never redirects, so a 3xx is
+  an error and redirects are never followed; our own session also strips
+  both headers in ``rebuild_auth`` in case a caller follows one anyway.
+* Every ``requests`` exception keeps the key in ``.request.headers``. They
+  are caught here and turned into our errors ``from None``, with a message
+  built from the host, the status and the error type only.
+* ``repr(client)`` never shows the key.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import json
+import logging
+import re
+from contextlib import contextmanager
+from typing import Any, Iterator
+from urllib.parse import quote, urlsplit
+
+import requests
+import urllib3
+
+from transcribe_export._version import __version__
+from transcribe_export.errors import (
+    APIError,
+    AuthenticationError,
+    ConfigurationError,
+    NetworkError,
+    NotFoundError,
+    StreamError,
+)
+from transcribe_export.models import SessionInfo
+
+__all__ = ["DEFAULT_BASE_URL", "HeyGenClient", "is_loopback_url"]
+
+log = logging.getLogger(__name__)
+
+DEFAULT_BASE_URL = "https://api.heygen.com"
+USER_AGENT = f"transcribe-export/{__version__}"
+_SENSITIVE = ("x-api-key", "authorization")
+# The most of a JSON answer (status or error) we read.
+_ERROR_BODY_LIMIT = 64 * 1024
+_READ_SIZE = 64 * 1024
+
+
+class _SafeSession(requests.Session):
+    """A session that never carries credentials across a redirect."""
+
+    def rebuild_auth(self, prepared_request: requests.PreparedRequest, response: requests.Response) -> None:
+        for header in _SENSITIVE:
+            prepared_request.headers.pop(header, None)
+        super().rebuild_auth(prepared_request, response)
+
+
+def is_loopback_url(url: str) -> bool:
+    """True if the URL's host is this machine (``localhost`` or 127.0.0.0/8, ::1).
+
+    >>> is_loopback_url("http://127.0.0.1:8080"), is_loopback_url("https://api.heygen.com")
+    (True, False)
+    """
+    host = urlsplit(url).hostname or ""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def _check_credential(value: str, what: str) -> str:
+    value = value.strip()
+    if not value:
+        raise ConfigurationError(f"the {what} is empty", hint="Set it to the value from your HeyGen dashboard.")
+    # A header can't carry these; requests would raise InvalidHeader with the
+    # value in its message, which would print the key.
+    if not value.isascii() or not value.isprintable() or any(ch.isspace() for ch in value):
+        raise ConfigurationError(
+            f"the {what} contains spaces or characters that cannot be sent in an HTTP header",
+            hint="Check for a stray quote or line break where it is set.",
+        )
+    return value
+
+
+def _path_segment(stream_id: str) -> str:
+    """Percent-encode an id as exactly one path segment.
+
+    >>> _path_segment("a/b"), _path_segment(".."), _path_segment("é 1")
+    ('a%2Fb', '%2E%2E', '%C3%A9%201')
+    """
+    if stream_id in (".", ".."):
+        return stream_id.replace(".", "%2E")  # dot segments would be resolved away
+    return quote(stream_id, safe="")
+
+
+def _network_reason(exc: BaseException) -> str:
+    """A short, key-free reason for a low-level failure ("Connection refused")."""
+    match = re.search(r"\[Errno -?\d+\] ([^'\")\]]+)", str(exc))
+    if match:
+        return match.group(1).strip()
+    if isinstance(exc, (requests.exceptions.ChunkedEncodingError, urllib3.exceptions.ProtocolError)):
+        return "the server closed the connection in the middle of the response"
+    if isinstance(exc, (urllib3.exceptions.ReadTimeoutError, requests.exceptions.ReadTimeout)):
+        return "read timed out"
+    return type(exc).__name__
+
+
+class HeyGenClient:
+    """A client for HeyGen's Avatar Realtime session and words endpoints.
+
+    Args:
+        api_key: sent as ``x-api-key``.
+        bearer_token: sent as ``Authorization: Bearer``, HeyGen's alternative.
+        base_url: the API root; plain ``http://`` is accepted only for
+            loopback unless ``allow_insecure_http``.
+        session: a ``requests.Session`` of your own (its adapters, proxies
+            and pool are used as they are); by default one is made.
+        timeout: ``(connect, read)`` seconds. The read timeout is the longest
+            silence allowed between two received bytes, so keep-alive
+            comments keep a quiet stream alive.
+        allow_insecure_http: allow ``http://`` to a host that is not loopback.
+
+    Neither credential is required: a local emulator started without
+    ``--api-key`` accepts requests without one.
+    """
+
+    def __init__(
+        self,
+        *,
+        api_key: str | None = None,
+        bearer_token: str | None = None,
+        base_url: str = DEFAULT_BASE_URL,
+        session: requests.Session | None = None,
+        timeout: tuple[float, float] = (10.0, 60.0),
+        allow_insecure_http: bool = False,
+    ) -> None:
+        self._api_key = _check_credential(api_key, "API key") if api_key is not None else None
+        self._bearer = _check_credential(bearer_token, "bearer token") if bearer_token is not None else None
+        self.base_url = self._check_base_url(base_url, allow_insecure_http)
+        self.session = session if session is not None else _SafeSession()
+        self.timeout = timeout
+
+    @staticmethod
+    def _check_base_url(url: str, allow_insecure_http: bool) -> str:
+        parts = urlsplit(url)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise ConfigurationError(
+                f"the base URL {url!r} is not an http(s) URL with a host",
+                key="base_url",
+                hint="Use the form https://api.heygen.com.",
+            )
+        if parts.query or parts.fragment or parts.username or parts.password:
+            raise ConfigurationError(
+                f"the base URL {url!r} may hold only a scheme, host, port and path",
+                key="base_url",
+                hint="Put credentials in HEYGEN_API_KEY, never in the URL.",
+            )
+        if parts.scheme == "http" and not allow_insecure_http and not is_loopback_url(url):
+            raise ConfigurationError(
+                f"the base URL {url!r} is plain http, which would send the API key unencrypted",
+                key="base_url",
+                hint="Use https, or pass --allow-insecure-http if this is really wanted.",
+            )
+        return url.rstrip("/")
+
+    def __repr__(self) -> str:
+        auth = "x-api-key" if self._api_key else "bearer" if self._bearer else "none"
+        return f"HeyGenClient(base_url={self.base_url!r}, auth={auth!r}, timeout={self.timeout!r})"
+
+    # -- requests -------------------------------------------------------
+
+    def session_url(self, stream_id: str) -> str:
+        """``{base}/v3/avatar-realtime/{stream_id}``, the id as one path segment."""
+        return f"{self.base_url}/v3/avatar-realtime/{_path_segment(stream_id)}"
+
+    def _headers(self, extra: dict[str, str] | None = None) -> dict[str, str]:
+        headers = {"User-Agent": USER_AGENT}
+        if self._api_key:
+            headers["x-api-key"] = self._api_key
+        if self._bearer:
+            headers["Authorization"] = f"Bearer {self._bearer}"
+        headers.update(extra or {})
+        return headers
+
+    def _get(self, stream_id: str, url: str, *, headers: dict[str, str] | None = None) -> requests.Response:
+        """GET with the credentials; any failure becomes one of our errors.
+
+        The body is always streamed, so an error body or a status answer is
+        read with a size limit.
+        """
+        host = urlsplit(url).netloc
+        try:
+            response = self.session.get(
+                url, headers=self._headers(headers), timeout=self.timeout, stream=True, allow_redirects=False
+            )
+        except requests.exceptions.ConnectTimeout:
+            raise NetworkError(
+                f"connecting to {host} timed out after {self.timeout[0]:g} s",
+                stream_id=stream_id,
+                hint="Check the network, or HEYGEN_BASE_URL / --base-url.",
+            ) from None
+        except requests.exceptions.ReadTimeout:
+            raise NetworkError(
+                f"{host} sent no answer within the {self.timeout[1]:g} s read timeout", stream_id=stream_id
+            ) from None
+        except requests.exceptions.RequestException as exc:
+            raise NetworkError(
+                f"could not reach {host} ({_network_reason(exc)})",
+                stream_id=stream_id,
+                hint="Check the network, or HEYGEN_BASE_URL / --base-url.",
+            ) from None
+        if 300 <= response.status_code < 400:
+            location = urlsplit(response.headers.get("Location", "")).netloc or "an unnamed location"
+            response.close()
+            raise APIError(
+                f"HeyGen answered {response.status_code} with a redirect to {location}; redirects are refused"
+                " so the API key is never sent to another server",
+                stream_id=stream_id,
+                status=response.status_code,
+                url_path=urlsplit(url).path,
+                hint="Check HEYGEN_BASE_URL / --base-url.",
+            )
+        if response.status_code >= 400:
+            try:
+                raise self._http_error(stream_id, url, response)
+            finally:
+                response.close()
+        return response
+
+    def _http_error(self, stream_id: str, url: str, response: requests.Response) -> APIError:
+        code, message = _error_body(response)
+        status = response.status_code
+        detail = f"{status} {code}: {message}" if code else f"{status}: {message}"
+        path = urlsplit(url).path
+        if status in (401, 403):
+            return AuthenticationError(
+                f"HeyGen rejected the API key ({detail})",
+                stream_id=stream_id,
+                status=status,
+                code=code,
+                url_path=path,
+                hint="Set HEYGEN_API_KEY (or --api-key-file PATH) to a key from your HeyGen dashboard.",
+            )
+        if status == 404:
+            return NotFoundError(
+                f"no session with id {stream_id!r} ({detail})",
+                stream_id=stream_id,
+                status=status,
+                code=code,
+                url_path=path,
+                hint="Check the id, and that the key belongs to the space that created the session.",
+            )
+        return APIError(f"HeyGen answered HTTP {detail}", stream_id=stream_id, status=status, code=code, url_path=path)
+
+    # -- endpoints --------------------------------------------------------
+
+    def get_session(self, stream_id: str) -> SessionInfo:
+        """``GET /v3/avatar-realtime/{stream_id}``: the session's status."""
+        url = self.session_url(stream_id)
+        response = self._get(stream_id, url)
+        try:
+            body = json.loads(_read_limited(response, _ERROR_BODY_LIMIT))
+            data = body["data"] if isinstance(body, dict) and "data" in body else body
+            status = data["status"]
+            if not isinstance(status, str):
+                raise TypeError
+        except (ValueError, KeyError, TypeError):
+            raise APIError(
+                "the session endpoint answered without a JSON status",
+                stream_id=stream_id,
+                status=response.status_code,
+                url_path=urlsplit(url).path,
+                hint="Check HEYGEN_BASE_URL / --base-url points at HeyGen's API.",
+            ) from None
+        finally:
+            response.close()
+        return SessionInfo(
+            stream_id=stream_id,
+            status=status,
+            end_reason=_opt_str(data.get("end_reason")),
+            error_message=_opt_str(data.get("error_message")),
+        )
+
+    @contextmanager
+    def open_words(self, stream_id: str) -> Iterator[Iterator[bytes]]:
+        """``GET /v3/avatar-realtime/{stream_id}/words``: the raw SSE bytes.
+
+        Yields an iterator of byte chunks, each delivered as soon as it
+        arrives (``raw.read1``): ``iter_content(n)`` would hold a chunk back
+        until ``n`` bytes came, and ``iter_lines`` splits CRLF pairs.
+        A broken connection surfaces as :class:`NetworkError`.
+        """
+        url = self.session_url(stream_id) + "/words"
+        response = self._get(
+            stream_id,
+            url,
+            headers={"Accept": "text/event-stream", "Cache-Control": "no-cache", "Accept-Encoding": "identity"},
+        )
+        try:
+            content_type = response.headers.get("Content-Type", "")
+            if content_type.split(";")[0].strip().lower() != "text/event-stream":
+                raise StreamError(
+                    f"the words endpoint answered with Content-Type {content_type!r}, not text/event-stream",
+                    stream_id=stream_id,
+                    hint="Check HEYGEN_BASE_URL / --base-url points at HeyGen's API.",
+                )
+            yield _read_chunks(stream_id, response)
+        finally:
+            response.close()
+
+
+def _read_chunks(stream_id: str, response: requests.Response) -> Iterator[bytes]:
+    raw: Any = response.raw
+    while True:
+        try:
+            chunk = raw.read1(_READ_SIZE, decode_content=True)
+        except (requests.exceptions.RequestException, urllib3.exceptions.HTTPError, OSError) as exc:
+            raise NetworkError(f"the connection broke: {_network_reason(exc)}", stream_id=stream_id) from None
+        if not chunk:
+            return
+        yield chunk
+
+
+def _opt_str(value: Any) -> str | None:
+    return value if isinstance(value, str) else None
+
+
+def _read_limited(response: requests.Response, limit: int) -> bytes:
+    """Read at most ``limit`` bytes of a body, so a hostile server can't fill memory."""
+    try:
+        return bytes(response.raw.read(limit, decode_content=True) or b"")
+    except (urllib3.exceptions.HTTPError, OSError):
+        return b""
+
+
+def _error_body(response: requests.Response) -> tuple[str | None, str]:
+    """HeyGen's ``{"error": {"code", "message"}}``, or the reason phrase."""
+    try:
+        error = json.loads(_read_limited(response, _ERROR_BODY_LIMIT))["error"]
+        code = error.get("code")
+        message = error.get("message")
+        if isinstance(message, str) and message:
+            return (code if isinstance(code, str) else None), message
+    except Exception:  # noqa: BLE001 - any odd body falls back to the reason phrase
+        pass
+    return None, response.reason or "no error message"

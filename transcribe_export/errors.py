@@ -1,0 +1,161 @@
+"""Every error transcribe_export raises on purpose.
+
+One base class, so a caller can catch everything the tool expects with one
+``except``; anything else that escapes is a bug and should show a traceback.
+
+::
+
+    TranscribeExportError            stream_id, hint, exit_code
+    ├── ConfigurationError           bad option or preset; exit 2, no network used
+    ├── APIError                     HeyGen answered with an HTTP error (status, code)
+    │   ├── AuthenticationError      401 / 403: the key was refused
+    │   └── NotFoundError            404: no session with that id
+    ├── NetworkError                 could not reach HeyGen, or the connection broke
+    ├── SessionFailedError           the session's status is ``error``
+    ├── StreamError                  the words stream itself is wrong
+    │   ├── IncompleteStreamError    it ended without the ``end`` event
+    │   └── InvalidFrameError        a ``data`` frame is not a valid WordBatch (frame, field)
+    └── InputError                   an offline input file (``convert``) can't be read
+
+Messages read ``stream '<id>': <problem>. <hint>`` so that a line in a cron
+mail says which session failed and what to do about it. No message ever
+contains the API key: the client never puts it in one, and nothing here
+formats a ``requests`` exception (whose ``.request.headers`` hold the key).
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "APIError",
+    "AuthenticationError",
+    "ConfigurationError",
+    "IncompleteStreamError",
+    "InputError",
+    "InvalidFrameError",
+    "NetworkError",
+    "NotFoundError",
+    "SessionFailedError",
+    "StreamError",
+    "TranscribeExportError",
+]
+
+
+class TranscribeExportError(Exception):
+    """Base class: an expected failure, with the stream it concerns.
+
+    Attributes:
+        stream_id: the session the failure concerns, or ``None`` when it
+            concerns no session (a bad option, for instance).
+        problem: what went wrong, without the stream prefix.
+        hint: how to fix it, or ``None``.
+        exit_code: the CLI's exit status for this failure.
+    """
+
+    exit_code = 1
+
+    def __init__(self, problem: str, *, stream_id: str | None = None, hint: str | None = None) -> None:
+        self.problem = problem
+        self.stream_id = stream_id
+        self.hint = hint
+        super().__init__(self._format())
+
+    def _format(self) -> str:
+        text = self.problem if self.stream_id is None else f"stream {self.stream_id!r}: {self.problem}"
+        if not text.endswith((".", "?", "!")):
+            text += "."
+        return f"{text} {self.hint}" if self.hint else text
+
+
+class ConfigurationError(TranscribeExportError):
+    """An option, preset or config file is wrong; found before any network call.
+
+    Attributes:
+        key: the offending option or key, when there is one.
+        file: the file it came from, when there is one.
+    """
+
+    exit_code = 2
+
+    def __init__(self, problem: str, *, key: str | None = None, file: str | None = None, hint: str | None = None) -> None:
+        self.key = key
+        self.file = file
+        super().__init__(problem, hint=hint)
+
+
+class APIError(TranscribeExportError):
+    """HeyGen answered with an HTTP error.
+
+    Attributes:
+        status: the HTTP status code.
+        code: HeyGen's machine-readable ``error.code``, if the body had one.
+        url_path: the path that was requested (never the headers).
+    """
+
+    def __init__(
+        self,
+        problem: str,
+        *,
+        stream_id: str | None,
+        status: int,
+        code: str | None = None,
+        url_path: str | None = None,
+        hint: str | None = None,
+    ) -> None:
+        self.status = status
+        self.code = code
+        self.url_path = url_path
+        super().__init__(problem, stream_id=stream_id, hint=hint)
+
+
+class AuthenticationError(APIError):
+    """HeyGen refused the credentials (401 or 403)."""
+
+
+class NotFoundError(APIError):
+    """HeyGen has no session with this id (404)."""
+
+
+class NetworkError(TranscribeExportError):
+    """HeyGen could not be reached, or a connection broke or timed out."""
+
+
+class SessionFailedError(TranscribeExportError):
+    """The session's status is ``error``; ``error_message`` is HeyGen's reason."""
+
+    def __init__(self, problem: str, *, stream_id: str, error_message: str | None) -> None:
+        self.error_message = error_message
+        super().__init__(problem, stream_id=stream_id)
+
+
+class StreamError(TranscribeExportError):
+    """The words stream is not what the API promises."""
+
+
+class IncompleteStreamError(StreamError):
+    """The stream ended before its ``end`` event: the words may be cut short.
+
+    Attributes:
+        words_received: how many valid words arrived before the stream ended.
+    """
+
+    def __init__(self, problem: str, *, stream_id: str, words_received: int, hint: str | None = None) -> None:
+        self.words_received = words_received
+        super().__init__(problem, stream_id=stream_id, hint=hint)
+
+
+class InvalidFrameError(StreamError):
+    """A ``data`` frame is not a valid WordBatch.
+
+    Attributes:
+        frame: the 1-based number of the data frame in the stream.
+        field: where in the frame the problem is (``words[3].start``), or ``None``.
+    """
+
+    def __init__(self, problem: str, *, stream_id: str, frame: int, field: str | None = None) -> None:
+        self.frame = frame
+        self.field = field
+        super().__init__(problem, stream_id=stream_id)
+
+
+class InputError(TranscribeExportError):
+    """An offline input (a capture, a word list, a transcript) can't be used."""

@@ -1,0 +1,79 @@
+"""File names made safe from stream ids, and atomic writes.
+
+A stream id comes from outside (an argument, an ids file, an API), so it
+must never choose where a file lands: ``../x``, ``a/b``, ``/etc/passwd``,
+``CON`` or a 5,000-character id all become one plain file name inside the
+output folder. And two different ids must never share a file: an id is
+used as it is only when it is plainly safe (lowercase letters, digits,
+``.``, ``_``, ``-``); any other id gets a readable part plus ``~`` and a
+hash of the whole id, and a plain id can't contain ``~``. Lowercase-only
+plain names keep that true on case-insensitive file systems too.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import secrets
+from pathlib import Path
+from typing import Mapping
+
+__all__ = ["safe_name", "write_atomic"]
+
+_PLAIN = re.compile(r"[a-z0-9][a-z0-9._-]{0,99}")
+_UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
+# Windows device names, reserved with any extension (CON.srt is CON).
+_RESERVED = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(10)), *(f"lpt{i}" for i in range(10))}
+
+
+def _reserved(name: str) -> bool:
+    return name.split(".")[0].lower() in _RESERVED
+
+
+def safe_name(stream_id: str) -> str:
+    """The file name (without suffix) for a stream id.
+
+    >>> safe_name("c7f2a0e1-demo")
+    'c7f2a0e1-demo'
+    >>> [safe_name(i).split("~")[0] for i in ("../x", "a/b", "A/B", "con")]
+    ['x', 'a_b', 'A_B', '_con']
+    """
+    if _PLAIN.fullmatch(stream_id) and ".." not in stream_id and not stream_id.endswith(".") and not _reserved(stream_id):
+        return stream_id
+    readable = _UNSAFE.sub("_", stream_id).strip("._")[:60] or "stream"
+    if _reserved(readable):
+        readable = "_" + readable
+    digest = hashlib.sha256(stream_id.encode("utf-8", "surrogatepass")).hexdigest()[:16]
+    return f"{readable}~{digest}"
+
+
+def write_atomic(files: Mapping[Path, str]) -> None:
+    """Write several text files so that each is either whole or absent.
+
+    Every file is first written (UTF-8, flushed to disk) under a hidden
+    temporary name in its own folder, then all are renamed into place. If
+    anything fails before the renames, the temporary files are removed and
+    no target is touched, so a failed export leaves no partial file.
+    """
+    staged: list[tuple[str, Path]] = []
+    try:
+        for path, text in files.items():
+            data = text.encode("utf-8")
+            tmp = str(path.parent / f".{path.name}.{secrets.token_hex(4)}.tmp")
+            # 0o666 through the umask, like any ordinary file the user makes.
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+            staged.append((tmp, path))
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(data)
+                handle.flush()
+                os.fsync(handle.fileno())
+        for tmp, path in staged:
+            os.replace(tmp, path)
+    except BaseException:
+        for tmp, _ in staged:
+            try:
+                os.unlink(tmp)
+            except FileNotFoundError:
+                pass
+        raise

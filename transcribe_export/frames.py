@@ -1,0 +1,141 @@
+"""Validate one ``data`` frame of the words stream: a WordBatch.
+
+A WordBatch is ``{"words": [{"word": str, "start": number, "end": number}, …]}``
+with times in seconds. Everything is checked, because a subtitle file built
+from a silently bad frame is worse than a clear error: the frame number and
+the field say exactly where to look in a capture.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from typing import Any
+
+from transcribe_export.errors import InvalidFrameError
+from transcribe_export.models import Word
+
+__all__ = ["parse_word_batch", "validate_word"]
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+class _NonFiniteConstant(ValueError):
+    def __init__(self, name: str) -> None:
+        self.name = name
+        super().__init__(name)
+
+
+def _reject_constant(name: str) -> Any:
+    # Python's json accepts NaN, Infinity and -Infinity; JSON does not.
+    raise _NonFiniteConstant(name)
+
+
+def _describe(value: Any) -> str:
+    if isinstance(value, bool):
+        return f"the boolean {json.dumps(value)}"
+    if value is None:
+        return "null"
+    if isinstance(value, (int, float)):
+        return repr(value)
+    if isinstance(value, str):
+        shown = value if len(value) <= 40 else value[:37] + "..."
+        return f"the string {shown!r}"
+    return f"a JSON {'array' if isinstance(value, list) else 'object'}"
+
+
+def validate_word(item: Any) -> tuple[Word | None, str | None, str | None]:
+    """Check one entry of ``words``.
+
+    Returns:
+        ``(word, None, None)`` when it is valid, else ``(None, field, problem)``
+        where ``field`` is the key at fault (``""`` for the entry itself).
+
+    >>> validate_word({"word": "hi", "start": 0, "end": 0.5})[0]
+    Word(text='hi', start=0, end=0.5)
+    >>> validate_word({"word": "hi", "start": 2, "end": 1})[1:]
+    ('end', 'is 1, before its start 2')
+    """
+    if not isinstance(item, dict):
+        return None, "", f"is {_describe(item)}, not an object"
+    for key in ("word", "start", "end"):
+        if key not in item:
+            return None, key, "is missing"
+    text, start, end = item["word"], item["start"], item["end"]
+    if not isinstance(text, str):
+        return None, "word", f"is {_describe(text)}, not a string"
+    if _SURROGATE.search(text):
+        # json.loads accepts "\ud800"; it is not text and can't be written as UTF-8.
+        return None, "word", f"is {text!r}, which holds an unpaired surrogate (not text)"
+    for key, value in (("start", start), ("end", end)):
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            return None, key, f"is {_describe(value)}, not a number"
+        try:
+            finite = math.isfinite(value)
+        except OverflowError:  # an integer too large for a float
+            finite = False
+        if not finite:
+            return None, key, f"is {_describe(value)}, not a finite number"
+        if value < 0:
+            return None, key, f"is {_describe(value)}, a negative time"
+    if end < start:
+        return None, "end", f"is {_describe(end)}, before its start {_describe(start)}"
+    return Word(text, start, end), None, None
+
+
+def parse_word_batch(data: str, *, stream_id: str, frame: int) -> list[Word]:
+    """Parse and validate one frame; raise :class:`InvalidFrameError` if it is bad.
+
+    Args:
+        data: the frame's ``data`` exactly as the SSE parser joined it.
+        stream_id: for the error message.
+        frame: the 1-based number of this data frame in the stream.
+
+    >>> parse_word_batch('{"words": [{"word": "Hi", "start": 0.1, "end": 0.4}]}', stream_id="s", frame=1)
+    [Word(text='Hi', start=0.1, end=0.4)]
+    >>> parse_word_batch('{"words": [{"word": "Hi", "start": NaN, "end": 1}]}', stream_id="s", frame=7)
+    Traceback (most recent call last):
+    ...
+    transcribe_export.errors.InvalidFrameError: stream 's': frame 7 holds NaN, which is not a finite number (JSON has no NaN).
+    """
+    try:
+        batch = json.loads(data, parse_constant=_reject_constant)
+    except _NonFiniteConstant as exc:
+        raise InvalidFrameError(
+            f"frame {frame} holds {exc.name}, which is not a finite number (JSON has no {exc.name})",
+            stream_id=stream_id,
+            frame=frame,
+        ) from None
+    except ValueError as exc:
+        detail = f"{exc.msg} at line {exc.lineno} column {exc.colno}" if isinstance(exc, json.JSONDecodeError) else str(exc)
+        raise InvalidFrameError(
+            f"frame {frame} is not valid JSON ({detail})", stream_id=stream_id, frame=frame
+        ) from None
+    if not isinstance(batch, dict):
+        raise InvalidFrameError(
+            f'frame {frame} is {_describe(batch)}, not an object with a "words" list',
+            stream_id=stream_id,
+            frame=frame,
+        )
+    if "words" not in batch:
+        raise InvalidFrameError(
+            f'frame {frame} has no "words" key', stream_id=stream_id, frame=frame, field="words"
+        )
+    items = batch["words"]
+    if not isinstance(items, list):
+        raise InvalidFrameError(
+            f'frame {frame}: "words" is {_describe(items)}, not a list',
+            stream_id=stream_id,
+            frame=frame,
+            field="words",
+        )
+    words: list[Word] = []
+    for index, item in enumerate(items):
+        word, key, problem = validate_word(item)
+        if word is None:
+            where = f"words[{index}]" + (f".{key}" if key else "")
+            raise InvalidFrameError(f"frame {frame}: {where} {problem}", stream_id=stream_id, frame=frame, field=where)
+        words.append(word)
+    return words

@@ -1,0 +1,172 @@
+"""The data that flows through the pipeline: words in, cues out.
+
+Times are kept twice on purpose. ``Word.start``/``Word.end`` are the numbers
+exactly as HeyGen sent them (an ``int`` stays an ``int``), so the JSON
+transcript can reproduce them; every computation uses the integer
+milliseconds (``start_ms``/``end_ms``), so no float drift reaches a file.
+"""
+
+from __future__ import annotations
+
+import math
+import unicodedata
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any, Mapping
+
+__all__ = ["CollectStats", "Cue", "SessionInfo", "Transcript", "Word", "is_punctuation", "to_ms"]
+
+
+def to_ms(seconds: float) -> int:
+    """Seconds (as received) to whole milliseconds, rounding half away from zero.
+
+    Rounds the number as it was written, not its binary approximation:
+    ``1.2345`` is really 1.23449999…, yet it gives 1235.
+
+    >>> to_ms(1.2345), to_ms(0.0005), to_ms(3), to_ms(2.4996)
+    (1235, 1, 3000, 2500)
+    """
+    scaled = seconds * 1000
+    floor = math.floor(scaled)
+    frac = scaled - floor
+    if scaled >= 0 and abs(frac - 0.5) > 1e-6:
+        return int(floor) + (frac > 0.5)
+    # A tie (or a negative number): decide on the decimal digits as written.
+    return int((Decimal(repr(seconds)) * 1000).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
+def is_punctuation(text: str) -> bool:
+    """True if the token is only punctuation or symbols (and spaces).
+
+    >>> is_punctuation(","), is_punctuation("¿"), is_punctuation("%"), is_punctuation("3.5")
+    (True, True, True, False)
+    >>> is_punctuation("。"), is_punctuation("don't"), is_punctuation(" ")
+    (True, False, False)
+    """
+    stripped = text.strip()
+    return bool(stripped) and all(unicodedata.category(ch)[0] in "PS" for ch in stripped)
+
+
+@dataclass(frozen=True, slots=True)
+class Word:
+    """One token of the words stream: a word, a partial word or punctuation.
+
+    Attributes:
+        text: the token exactly as received (leading spaces included).
+        start: start time in seconds, as received.
+        end: end time in seconds, as received.
+    """
+
+    text: str
+    start: float
+    end: float
+
+    @property
+    def start_ms(self) -> int:
+        """Start time in whole milliseconds."""
+        return to_ms(self.start)
+
+    @property
+    def end_ms(self) -> int:
+        """End time in whole milliseconds."""
+        return to_ms(self.end)
+
+    @property
+    def is_punctuation(self) -> bool:
+        """True for a punctuation token (``,`` ``。`` ``¿``), which attaches to a word."""
+        return is_punctuation(self.text)
+
+    def as_dict(self) -> dict[str, Any]:
+        """The token in HeyGen's (and Whisper's) shape: ``{word, start, end}``."""
+        return {"word": self.text, "start": self.start, "end": self.end}
+
+
+@dataclass(frozen=True, slots=True)
+class Cue:
+    """One subtitle: one or two lines shown from ``start_ms`` to ``end_ms``.
+
+    Attributes:
+        start_ms: in-time in milliseconds.
+        end_ms: out-time in milliseconds (always greater than ``start_ms``).
+        lines: the text lines as a player should show them.
+        words: the tokens this cue shows, in order.
+        reason: why the cue ends where it does (``sentence``, ``clause``,
+            ``pause``, ``length``, ``duration``, ``end``).
+    """
+
+    start_ms: int
+    end_ms: int
+    lines: tuple[str, ...]
+    words: tuple[Word, ...]
+    reason: str = "end"
+
+    @property
+    def start(self) -> float:
+        """In-time in seconds."""
+        return self.start_ms / 1000
+
+    @property
+    def end(self) -> float:
+        """Out-time in seconds."""
+        return self.end_ms / 1000
+
+    @property
+    def text(self) -> str:
+        """The lines joined with a newline."""
+        return "\n".join(self.lines)
+
+
+@dataclass(frozen=True, slots=True)
+class SessionInfo:
+    """What ``GET /v3/avatar-realtime/{stream_id}`` said about a session."""
+
+    stream_id: str
+    status: str
+    end_reason: str | None = None
+    error_message: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class CollectStats:
+    """Counts of what the collector saw and repaired, kept in the JSON transcript."""
+
+    frames: int = 0
+    words_received: int = 0
+    duplicates_removed: int = 0
+    reordered: bool = False
+    connections: int = 1
+
+    def as_dict(self) -> dict[str, Any]:
+        """A plain dict for the JSON transcript."""
+        return {
+            "frames": self.frames,
+            "words_received": self.words_received,
+            "duplicates_removed": self.duplicates_removed,
+            "reordered": self.reordered,
+            "connections": self.connections,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Transcript:
+    """A whole session: where it came from, its words and its cues.
+
+    Attributes:
+        stream_id: the HeyGen session id (or, for ``convert``, the input's name).
+        status: the session status HeyGen reported (``completed`` normally).
+        end_reason: HeyGen's ``end_reason``, if any.
+        end_event: the ``end`` event's data exactly as received (``None`` if it had none).
+        words: the validated tokens, ordered by start time, duplicates removed.
+        cues: the subtitles cut from those words.
+        settings: the segmentation settings used, for the JSON transcript.
+        stats: what the collector counted and repaired.
+    """
+
+    stream_id: str
+    status: str
+    end_reason: str | None
+    end_event: str | None
+    words: tuple[Word, ...]
+    cues: tuple[Cue, ...]
+    settings: Mapping[str, Any] = field(default_factory=dict)
+    stats: CollectStats = field(default_factory=CollectStats)

@@ -1,0 +1,93 @@
+"""The three stages joined: collect -> segment -> write.
+
+Everything a file needs is rendered in memory first, then all files of a
+session are written atomically together, so a session either gets all its
+files or none.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Sequence
+
+from transcribe_export.client import HeyGenClient
+from transcribe_export.collector import Collected, collect
+from transcribe_export.errors import ConfigurationError
+from transcribe_export.files import safe_name, write_atomic
+from transcribe_export.models import Transcript
+from transcribe_export.segmenter import SegmentSettings, segment
+from transcribe_export.writers import FORMATS, render
+
+__all__ = ["DEFAULT_FORMATS", "build_transcript", "check_formats", "export_session", "write_transcript"]
+
+log = logging.getLogger(__name__)
+
+DEFAULT_FORMATS: tuple[str, ...] = ("srt", "vtt", "json")
+
+
+def check_formats(formats: Sequence[str]) -> tuple[str, ...]:
+    """Validate format names, keeping their order and dropping repeats."""
+    unknown = [f for f in formats if f not in FORMATS]
+    if unknown or not formats:
+        raise ConfigurationError(
+            f"unknown output format {unknown[0]!r}" if unknown else "no output format given",
+            key="format",
+            hint=f"Choose from {', '.join(FORMATS)} (comma-separated).",
+        )
+    return tuple(dict.fromkeys(formats))
+
+
+def build_transcript(collected: Collected, settings: SegmentSettings | None = None) -> Transcript:
+    """Cut collected words into cues and wrap everything as a :class:`Transcript`."""
+    settings = settings or SegmentSettings()
+    return Transcript(
+        stream_id=collected.session.stream_id,
+        status=collected.session.status,
+        end_reason=collected.session.end_reason,
+        end_event=collected.end_event,
+        words=collected.words,
+        cues=tuple(segment(collected.words, settings)),
+        settings=settings.as_dict(),
+        stats=collected.stats,
+    )
+
+
+def write_transcript(
+    transcript: Transcript, out_dir: Path, formats: Sequence[str] = DEFAULT_FORMATS, *, name: str | None = None
+) -> list[Path]:
+    """Write ``out_dir/<name>.<format>`` for each format, atomically.
+
+    Args:
+        name: the file name without suffix; by default made safe from the stream id.
+
+    Returns:
+        The paths written, in the order of ``formats``.
+    """
+    base = name if name is not None else safe_name(transcript.stream_id)
+    rendered = {out_dir / f"{base}.{fmt}": render(transcript, fmt) for fmt in check_formats(formats)}
+    write_atomic(rendered)
+    for path in rendered:
+        log.info("stream %r: wrote %s", transcript.stream_id, path)
+    return list(rendered)
+
+
+def export_session(
+    stream_id: str,
+    *,
+    client: HeyGenClient,
+    out_dir: Path | None = None,
+    formats: Sequence[str] = DEFAULT_FORMATS,
+    settings: SegmentSettings | None = None,
+) -> Transcript:
+    """Collect one session, cut its cues and (if ``out_dir`` is given) write its files.
+
+    Raises:
+        TranscribeExportError: any expected failure, naming the stream id;
+            no file is written then.
+    """
+    formats = check_formats(formats)
+    transcript = build_transcript(collect(client, stream_id), settings)
+    if out_dir is not None:
+        write_transcript(transcript, out_dir, formats)
+    return transcript

@@ -1,0 +1,275 @@
+"""Joining tokens into display text: which tokens take a space between them.
+
+HeyGen sends punctuation as its own token (``Hello`` ``,`` ``world`` ``.``),
+so the text a viewer reads has to be rebuilt. The rules are one table,
+:data:`RULES`, applied in order to each pair of neighbouring tokens; the
+first that matches decides. Tokens glued together form a *chunk*, the
+unit a line or cue break may fall between.
+
+>>> join(["Hello", ",", "world", "."])
+'Hello, world.'
+>>> join(["¿", "Qué", "tal", "?"])
+'¿Qué tal?'
+>>> join(["It", "grew", "3", ".", "5", "%"], times=[(0, 1), (1, 2), (2, 3), (3, 3), (3, 4), (4, 4)])
+'It grew 3.5%'
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from typing import Callable, Sequence
+
+from transcribe_export.models import Word
+
+__all__ = ["RULES", "Chunk", "chunk_words", "display_token", "join", "join_chunks", "join_lines", "uses_own_spacing"]
+
+# Tokens whose neighbours abut in time (gap at most this) may be glued:
+# "3" "." "5" is a decimal, but "3" "." (pause) "5" is a sentence then a number.
+ABUT_MS = 10
+
+OPENING = set("([{“‘«¿¡「『（【〈《〔［｛")
+CLOSING = set(".,;:!?%)]}”’»…。、，．！？：；」』）】〉》〕］｝")
+# Between abutting alphanumeric tokens these glue both sides: URLs, e-mail,
+# times, decimals and hyphenated words (example . com / help, 10 : 30, well - known).
+# Text-to-speech timings are often contiguous, so "." and ":" glue only where
+# a sentence or clause can't be ending: "." before a digit or a lowercase
+# letter (3.5, example.com), ":" between digits (10:30). "," "&" "?" never do.
+CONNECTORS = {".", ":", "/", "@", "_", "-"}
+CURRENCY = set("$€£¥₹#")
+SENTENCE_END = set(".!?…。！？．")
+# A full stop that ends one of these does not end the sentence.
+ABBREVIATIONS = {
+    "a.m.", "p.m.", "e.g.", "i.e.", "etc.", "vs.", "mr.", "mrs.", "ms.", "dr.", "prof.", "st.", "jr.", "sr.",
+    "no.", "approx.", "dept.", "inc.", "ltd.", "u.s.", "u.k.", "sra.", "sr.", "dra.", "ud.", "uds.", "mme.", "m.",
+}
+CLAUSE_END = set(",;:—–、，；：")
+# French and Italian elisions: the apostrophe glues to the next word (l'homme).
+ELISIONS = {
+    "l", "d", "j", "qu", "c", "n", "s", "m", "t", "jusqu", "lorsqu", "puisqu", "quoiqu",
+    "un", "dell", "all", "nell", "sull", "dall", "po",
+}
+_WHITESPACE = re.compile(r"[\s\u2028\u2029\x85]+")
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b\u2060\ufeff]")
+
+
+def display_token(text: str) -> str:
+    """A token as a player should show it: whitespace runs become one space,
+    invisible control characters go (they can't be shown and some break parsers).
+
+    >>> display_token("new\\nline"), display_token("a\\x00b"), display_token("  hi")
+    ('new line', 'ab', ' hi')
+    """
+    return _WHITESPACE.sub(" ", _CONTROL.sub("", text))
+
+
+_CJK_RANGES = (
+    (0x2E80, 0x2FDF),  # CJK radicals
+    (0x3000, 0x30FF),  # CJK symbols and punctuation, hiragana, katakana
+    (0x3100, 0x31FF),  # bopomofo, katakana extensions
+    (0x3400, 0x4DBF),  # CJK extension A
+    (0x4E00, 0x9FFF),  # CJK unified ideographs
+    (0xF900, 0xFAFF),  # CJK compatibility ideographs
+    (0xFF00, 0xFFEF),  # full-width and half-width forms
+    (0x20000, 0x3FFFF),  # CJK extensions B and later
+)
+
+
+def _is_cjk(ch: str) -> bool:
+    """A Chinese or Japanese character or full-width mark (Hangul is spaced, so not here)."""
+    code = ord(ch)
+    return any(low <= code <= high for low, high in _CJK_RANGES)
+
+
+@dataclass(frozen=True, slots=True)
+class _Pair:
+    """What a rule sees: the previous display text, this token, and their timing."""
+
+    before: str  # the text of the token before the previous one ("" if none)
+    prev: str
+    cur: str
+    gap_before_ms: int  # from the token before `prev` to `prev`
+    gap_ms: int  # from `prev` to `cur`
+    quote_open: bool  # a straight double quote is open
+
+
+def _abuts(gap_ms: int) -> bool:
+    return gap_ms <= ABUT_MS
+
+
+def _connects(connector: str, left: str, right: str) -> bool:
+    """May ``connector`` glue ``left`` (the char before) to ``right`` (the char after)?"""
+    if not (left.isalnum() and right.isalnum()):
+        return False
+    if connector == ".":
+        return right.isdigit() if left.isdigit() else right.isdigit() or right.islower()
+    if connector == ":":
+        return left.isdigit() and right.isdigit()
+    return True
+
+
+def _connector_rule(p: "_Pair") -> str | None:
+    # The connector itself glues left when what follows it can be checked
+    # only later, so "3" "." glue here and "." "5" glue below when both abut.
+    if p.cur in CONNECTORS and p.cur not in ".:" and p.prev[-1].isalnum() and _abuts(p.gap_ms):
+        return GLUE
+    if p.prev in CONNECTORS and p.before and _abuts(p.gap_ms) and _abuts(p.gap_before_ms):
+        return GLUE if _connects(p.prev, p.before[-1], p.cur[0]) else None
+    return None
+
+
+GLUE, SPACE, TIGHT = "glue", "space", "tight"
+Rule = tuple[str, Callable[[_Pair], "str | None"]]
+
+# Each rule returns GLUE (no space, no break: "world" "."), SPACE (a space,
+# a break may fall there), TIGHT (no space, but a break may fall there, as
+# between CJK words) or None (no opinion: the next rule decides).
+RULES: list[Rule] = [
+    ("an opening bracket, quote, ¿ or ¡ glues to the next token", lambda p: GLUE if p.prev[-1] in OPENING else None),
+    ("a straight double quote opens or closes by turns", lambda p: ((GLUE if p.quote_open else SPACE) if p.cur == '"' else
+                                                                    GLUE if p.prev == '"' and p.quote_open else None)),
+    ("closing punctuation glues to the token before it", lambda p: GLUE if p.cur[0] in CLOSING else None),
+    ("a clitic glues to its word (don 't, we 're)", lambda p: GLUE if p.cur[0] in "'’" and p.cur[1:2].isalpha() else None),
+    ("an elided article glues to its word (l' homme)", lambda p: GLUE if p.prev[-1] in "'’" and p.prev[:-1].lower() in ELISIONS
+                                                                   and p.cur[0].isalpha() else None),
+    ("a connector between abutting alphanumerics glues (3 . 5, example . com, 10 : 30, and / or)", _connector_rule),
+    ("a currency sign glues to the number after it ($ 20)", lambda p: GLUE if p.prev in CURRENCY and p.cur[0].isdigit() else None),
+    ("CJK text takes no spaces between words, but may break there", lambda p: TIGHT if _is_cjk(p.prev[-1]) and _is_cjk(p.cur[0]) else None),
+    ("otherwise one space", lambda p: SPACE),
+]
+
+
+def uses_own_spacing(texts: Sequence[str]) -> bool:
+    """True if the tokens carry their own leading spaces (Whisper and LLM tokens do).
+
+    >>> uses_own_spacing(["Hello", " world", ","]), uses_own_spacing(["Hello", "world"])
+    (True, False)
+    """
+    return any(t[:1].isspace() for t in texts[1:])
+
+
+@dataclass(frozen=True, slots=True)
+class Chunk:
+    """Tokens shown glued together; breaks fall only between chunks.
+
+    Attributes:
+        text: the display text.
+        sep: what stands between the chunk before and this one: ``" "``, or
+            ``""`` between CJK words (a break may fall there all the same).
+        first: index of the first token.
+        last: index of the last token (inclusive).
+        start_ms: start of the first token.
+        end_ms: the latest end of any of its tokens.
+    """
+
+    text: str
+    first: int
+    last: int
+    start_ms: int
+    end_ms: int
+    sep: str = " "
+
+    @property
+    def sentence_end(self) -> bool:
+        """Ends a sentence (a closing quote or bracket after the mark counts)."""
+        core = self.text.rstrip("\"'”’»)]」』）")
+        if core.rsplit(" ", 1)[-1].lower() in ABBREVIATIONS - {"etc."}:
+            return False
+        return bool(core) and core[-1] in SENTENCE_END
+
+    @property
+    def clause_end(self) -> bool:
+        """Ends a clause: comma, semicolon, colon, dash, 、 or ，."""
+        core = self.text.rstrip("\"'”’»)]」』）")
+        return bool(core) and core[-1] in CLAUSE_END
+
+
+def chunk_words(words: Sequence[Word]) -> list[Chunk]:
+    """Glue tokens into chunks by :data:`RULES` (or by their own leading spaces).
+
+    Tokens that show nothing (empty, or only control characters) ride with
+    their neighbours, so no cue is ever blank. Only a session of nothing but
+    blank tokens gives a chunk with empty text.
+    """
+    shown = [display_token(w.text) for w in words]
+    own_spacing = uses_own_spacing(shown)
+    starts = [w.start_ms for w in words]
+    ends = [w.end_ms for w in words]
+    chunks: list[Chunk] = []
+    parts: list[str] = []
+    visible = False  # the open chunk shows something
+    first = end_ms = 0
+    sep = " "  # what stands before the open chunk
+    prev = before = ""
+    prev_index = before_index = -1
+    quote_open = False
+    for index, text in enumerate(shown):
+        stripped = text.strip()
+        if not parts or not stripped or not visible:
+            joint = GLUE if parts else SPACE
+        elif own_spacing:
+            joint = SPACE if text[:1].isspace() else GLUE
+        else:
+            pair = _Pair(
+                before=before,
+                prev=prev,
+                cur=stripped,
+                gap_before_ms=starts[prev_index] - ends[before_index] if before_index >= 0 else 0,
+                gap_ms=starts[index] - ends[prev_index],
+                quote_open=quote_open,
+            )
+            joint = next(v for _, rule in RULES if (v := rule(pair)) is not None)
+        if joint != GLUE and parts:
+            chunks.append(_chunk(parts, sep, first, index - 1, starts, end_ms))
+            parts = []
+        if not parts:
+            first, end_ms, visible = index, ends[index], False
+            sep = "" if joint == TIGHT else " "
+        parts.append(text if own_spacing else stripped)
+        end_ms = max(end_ms, ends[index])
+        if stripped:
+            visible = True
+            quote_open ^= stripped == '"'
+            before, prev = prev, stripped
+            before_index, prev_index = prev_index, index
+    if parts:
+        chunks.append(_chunk(parts, sep, first, len(words) - 1, starts, end_ms))
+    return chunks
+
+
+def _chunk(parts: list[str], sep: str, first: int, last: int, starts: list[int], end_ms: int) -> Chunk:
+    return Chunk(_WHITESPACE.sub(" ", "".join(parts)).strip(), first, last, starts[first], end_ms, sep)
+
+
+def join_chunks(chunks: Sequence[Chunk]) -> str:
+    """The display text of consecutive chunks, each with its separator.
+
+    >>> join_chunks(chunk_words([Word("日本", 0, 1), Word("語", 1, 2), Word("OK", 3, 4)]))
+    '日本語 OK'
+    """
+    if not chunks:
+        return ""
+    return chunks[0].text + "".join(c.sep + c.text for c in chunks[1:])
+
+
+def join(texts: Sequence[str], times: Sequence[tuple[float, float]] | None = None) -> str:
+    """Join tokens into one line of display text (a convenience for examples and tests)."""
+    if times is None:
+        times = [(i, i + 0.5) for i in range(len(texts))]  # well apart: nothing abuts
+    words = [Word(t, s, e) for t, (s, e) in zip(texts, times)]
+    return join_chunks(chunk_words(words))
+
+
+def join_lines(pieces: Sequence[str]) -> str:
+    """Join lines or cue texts into running text: a space between, none between CJK.
+
+    >>> join_lines(["Hello,", "world."]), join_lines(["日本語です。", "はい。"])
+    ('Hello, world.', '日本語です。はい。')
+    """
+    out = ""
+    for piece in pieces:
+        if out and piece and not (_is_cjk(out[-1]) and _is_cjk(piece[0])):
+            out += " "
+        out += piece
+    return out
