@@ -45,7 +45,9 @@ def _parse_formats(value: str) -> tuple[str, ...]:
 
 def _setup_logging(verbose: int) -> None:
     level = logging.DEBUG if verbose > 1 else logging.INFO if verbose else logging.WARNING
-    logging.basicConfig(level=level, stream=sys.stderr, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(
+        level=level, stream=sys.stderr, format="%(asctime)s %(levelname)s %(name)s: %(message)s", force=True
+    )
     if verbose < 3:
         # urllib3's debug lines add nothing a user needs (they never hold headers).
         logging.getLogger("urllib3").setLevel(max(level, logging.INFO))

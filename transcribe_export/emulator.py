@@ -202,7 +202,9 @@ class Emulator:
 
     def start(self) -> "Emulator":
         """Start serving in a daemon thread."""
-        self._thread = threading.Thread(target=self._server.serve_forever, name="heygen-emulator", daemon=True)
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, name="heygen-emulator", daemon=True
+        )
         self._thread.start()
         return self
 

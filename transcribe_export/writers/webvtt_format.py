@@ -1,9 +1,14 @@
-"""WebVTT (``.vtt``), written with ``webvtt-py``.
+r"""WebVTT (``.vtt``), written with ``webvtt-py``.
 
 The WebVTT spec forbids a raw ``&`` or ``<`` in cue text (a stray ``<``
 makes players drop the rest of the cue) and ``-->`` anywhere in a payload,
 so ``&``, ``<`` and ``>`` are written as character references. Browsers
 and ffmpeg turn them back into the characters that were spoken.
+
+ffmpeg (and so mpv) converts WebVTT to ASS for libass: it escapes braces
+itself, but passes a spoken ``\N`` or ``\h`` through as an ASS line break
+or hard space. A U+2060 WORD JOINER after each backslash (invisible in
+browsers too) keeps the backslash and the letter on screen.
 """
 
 from __future__ import annotations
@@ -16,12 +21,14 @@ __all__ = ["escape", "render_vtt", "timestamp"]
 
 
 def escape(text: str) -> str:
-    """Escape cue text as the WebVTT spec requires.
+    r"""Escape cue text as the WebVTT spec requires.
 
     >>> escape("a < b && c --> d")
     'a &lt; b &amp;&amp; c --&gt; d'
+    >>> escape("back\\Nslash") == "back\\\u2060Nslash"
+    True
     """
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\\", "\\\u2060")
 
 
 def timestamp(ms: int) -> str:

@@ -1,0 +1,62 @@
+"""Shared fixtures: the emulator on a real loopback socket, and readers that
+recover the words from a session file or an output file without using the
+code under test."""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+from pathlib import Path
+from typing import Iterator
+
+import pytest
+import srt
+import webvtt
+
+from transcribe_export.emulator import Emulator
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLES = ROOT / "samples"
+SESSIONS = Path(__file__).resolve().parent / "sessions"
+KEY = "test-key-Zq81"  # never a real key; tests grep every output for it
+
+
+@pytest.fixture
+def emulator() -> Iterator[Emulator]:
+    """The bundled samples, served with KEY required."""
+    with Emulator(SAMPLES, api_key=KEY) as emu:
+        yield emu
+
+
+@pytest.fixture
+def bad_emulator() -> Iterator[Emulator]:
+    """The failing test sessions in tests/sessions, served with KEY required."""
+    with Emulator(SESSIONS, api_key=KEY) as emu:
+        yield emu
+
+
+def words_in_capture(path: Path) -> list[dict]:
+    """The words of a capture, read the dumb way: every `data: {` line with "words".
+
+    Independent of our SSE parser; good enough for the well-formed files it
+    is used on (one data line per frame, any line ending).
+    """
+    words: list[dict] = []
+    for line in re.split(r"\r\n|\r|\n", path.read_text(encoding="utf-8")):
+        if line.startswith("data: {") and '"words"' in line:
+            words.extend(json.loads(line[len("data: ") :])["words"])
+    return words
+
+
+def squeeze(text: str) -> str:
+    """Text with whitespace and the invisible word joiner removed: what is seen, in order."""
+    return re.sub(r"[\s\u2060]+", "", text)
+
+
+def shown_in_srt(path: Path) -> str:
+    return squeeze("".join(s.content for s in srt.parse(path.read_text(encoding="utf-8"))))
+
+
+def shown_in_vtt(path: Path) -> str:
+    return squeeze(html.unescape("".join(c.text for c in webvtt.read(str(path)).captions)))

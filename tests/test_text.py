@@ -1,0 +1,98 @@
+"""Joining tokens into display text: one example per rule, written by hand."""
+
+from __future__ import annotations
+
+import pytest
+
+from transcribe_export.models import Word
+from transcribe_export.text import RULES, chunk_words, join
+
+# Well-spaced times (nothing abuts) unless a case says otherwise.
+EXAMPLES = [
+    (["Hello", ",", "world", "."], "Hello, world."),
+    (["He", "said", ",", '"', "hi", '"', "."], 'He said, "hi".'),
+    (['"', "Stop", "!", '"', "she", "said", "."], '"Stop!" she said.'),
+    (["“", "Quoted", "”", "text"], "“Quoted” text"),
+    (["(", "yes", ")", "really"], "(yes) really"),
+    (["¿", "Qué", "tal", "?", "¡", "Bien", "!"], "¿Qué tal? ¡Bien!"),
+    (["don", "'t", "go"], "don't go"),
+    (["we", "’re", "here"], "we’re here"),
+    (["l'", "homme", "d'", "affaires"], "l'homme d'affaires"),
+    (["Wait", "…", "what", "?"], "Wait… what?"),
+    (["日本", "語", "です", "。"], "日本語です。"),
+    (["はい", "、", "そう", "です", "。"], "はい、そうです。"),
+    (["a", "「", "b", "」", "c"], "a 「b」 c"),
+    (["costs", "$", "20", "now"], "costs $20 now"),
+    (["Settings", "&", "Billing"], "Settings & Billing"),
+]
+
+
+@pytest.mark.parametrize(("tokens", "expected"), EXAMPLES, ids=[e[1] for e in EXAMPLES])
+def test_join_examples(tokens: list[str], expected: str) -> None:
+    assert join(tokens) == expected
+
+
+def abutting(tokens: list[str]) -> list[tuple[float, float]]:
+    """Each token starts exactly where the one before ends."""
+    return [(i * 0.5, i * 0.5 + 0.5) for i in range(len(tokens))]
+
+
+ABUTTING = [
+    (["It", "grew", "3", ".", "5", "%"], "It grew 3.5%"),
+    (["at", "10", ":", "30"], "at 10:30"),
+    (["see", "help", ".", "example", ".", "com", "/", "billing"], "see help.example.com/billing"),
+    (["mail", "me", "@", "example", ".", "org"], "mail me@example.org"),
+    (["a", "well", "-", "known", "fact"], "a well-known fact"),
+    (["and", "/", "or"], "and/or"),
+    # Contiguous TTS timing must not glue sentences or lists:
+    (["the", "end", ".", "Next", "one"], "the end. Next one"),
+    (["items", "1", ",", "2"], "items 1, 2"),
+    (["Why", "?", "because"], "Why? because"),
+    (["Note", ":", "this"], "Note: this"),
+]
+
+
+@pytest.mark.parametrize(("tokens", "expected"), ABUTTING, ids=[e[1] for e in ABUTTING])
+def test_join_when_tokens_abut(tokens: list[str], expected: str) -> None:
+    assert join(tokens, abutting(tokens)) == expected
+
+
+def test_decimal_with_a_pause_is_a_sentence_end_and_a_number() -> None:
+    tokens = ["was", "3", ".", "5", "came"]
+    times = [(0, 0.5), (0.5, 1.0), (1.0, 1.0), (1.6, 2.0), (2.1, 2.5)]
+    assert join(tokens, times) == "was 3. 5 came"
+
+
+def test_tokens_with_their_own_spaces_are_trusted() -> None:
+    assert join(["Hello", " world", ",", " how", " are", " you", "?"]) == "Hello world, how are you?"
+    # partial words: no leading space means "continue the word"
+    assert join([" Trans", "cribe", " this", "."]) == "Transcribe this."
+
+
+def test_blank_and_control_tokens_show_nothing_and_break_nothing() -> None:
+    assert join(["a", "", "b"]) == "a b"
+    assert join(["line", "one\ntwo"]) == "line one two"
+    assert join(["bell\x07", "x"]) == "bell x"
+
+
+def test_punctuation_first_and_all_punctuation() -> None:
+    assert join([",", "so"]) == ", so"
+    assert join(["?", "!"]) == "?!"
+
+
+def test_chunks_keep_token_ranges_and_times() -> None:
+    words = [Word("Hi", 0, 0.4), Word(",", 0.4, 0.4), Word("you", 0.6, 0.9)]
+    chunks = chunk_words(words)
+    assert [(c.text, c.first, c.last, c.start_ms, c.end_ms, c.sep) for c in chunks] == [
+        ("Hi,", 0, 1, 0, 400, " "),
+        ("you", 2, 2, 600, 900, " "),
+    ]
+
+
+def test_cjk_words_join_tight_but_stay_breakable() -> None:
+    chunks = chunk_words([Word("日本", 0, 1), Word("語", 1, 2), Word("。", 2, 2)])
+    assert [(c.text, c.sep) for c in chunks] == [("日本", " "), ("語。", "")]
+
+
+def test_every_rule_is_named() -> None:
+    assert all(name and callable(rule) for name, rule in RULES)

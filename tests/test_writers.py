@@ -1,0 +1,127 @@
+"""Writers, read back by independent parsers: srt, webvtt-py, ffmpeg, jsonschema."""
+
+from __future__ import annotations
+
+import html
+import json
+import shutil
+import subprocess
+from datetime import timedelta
+from importlib import resources
+from pathlib import Path
+
+import jsonschema
+import pytest
+import srt
+import webvtt
+
+from transcribe_export.models import CollectStats, Cue, Transcript, Word
+from transcribe_export.writers import FORMATS, render_json, render_srt, render_vtt
+
+# Texts that look like markup or syntax in one format or another.
+TRICKY = [
+    ("Hello, world.",),
+    ("use <b> for bold", "and <i>this</i> too"),
+    ("a & b && c", "x --> y"),
+    ("{\\an8} is an ASS tag", "back\\Nslash and \\h"),
+    ("< i> spaced tag", "1 < 2 > 0"),
+    ("&amp; literally", "<v Bob> voice"),
+    ("日本語「テスト」", "¿Qué? ¡Sí!"),
+]
+
+
+def transcript(lines_list: list[tuple[str, ...]] = TRICKY) -> Transcript:
+    cues = []
+    for number, lines in enumerate(lines_list):
+        start = 1250 + number * 2000
+        words = tuple(Word(token, (start + 10 * i) / 1000, (start + 10 * i + 5) / 1000)
+                      for i, token in enumerate(" ".join(lines).split()))
+        cues.append(Cue(start, start + 1500, lines, words, "sentence"))
+    words = tuple(w for c in cues for w in c.words)
+    return Transcript("s-1", "completed", None, '{"ok": true}', words, tuple(cues), {"algorithm": "test"}, CollectStats())
+
+
+def test_lookup_table_names_every_writer() -> None:
+    assert set(FORMATS) == {"srt", "vtt", "json"}
+
+
+def test_srt_reads_back_with_srt() -> None:
+    t = transcript()
+    parsed = list(srt.parse(render_srt(t)))
+    assert [s.index for s in parsed] == list(range(1, len(t.cues) + 1))
+    for sub, cue in zip(parsed, t.cues):
+        assert sub.start == timedelta(milliseconds=cue.start_ms)
+        assert sub.end == timedelta(milliseconds=cue.end_ms)
+        assert sub.content.replace("\u2060", "") == "\n".join(cue.lines)
+
+
+def test_srt_exact_bytes_for_a_simple_cue() -> None:
+    t = transcript([("Hello, world.", "Second line")])
+    assert render_srt(t) == "1\n00:00:01,250 --> 00:00:02,750\nHello, world.\nSecond line\n\n"
+
+
+def test_vtt_reads_back_with_webvtt_py() -> None:
+    t = transcript()
+    captions = webvtt.from_string(render_vtt(t)).captions
+    assert len(captions) == len(t.cues)
+    for caption, cue in zip(captions, t.cues):
+        assert caption.start_time.in_milliseconds() == cue.start_ms
+        assert caption.end_time.in_milliseconds() == cue.end_ms
+        # No tag survives (webvtt-py's .text strips tags); entities decode to the words.
+        assert html.unescape(caption.text).replace("\u2060", "") == "\n".join(cue.lines)
+        assert caption.raw_text == caption.text
+
+
+def test_vtt_escapes_exactly_as_the_spec_requires() -> None:
+    text = render_vtt(transcript([("a < b & c --> d",)]))
+    assert text == "WEBVTT\n\n1\n00:00:01.250 --> 00:00:02.750\na &lt; b &amp; c --&gt; d\n"
+
+
+def test_json_validates_and_keeps_every_token() -> None:
+    t = transcript()
+    document = json.loads(render_json(t))
+    schema = json.loads(resources.files("transcribe_export").joinpath("schema/transcript-v1.schema.json").read_text())
+    jsonschema.validate(document, schema)
+    assert [x["word"] for x in document["tokens"]] == [w.text for w in t.words]
+    assert [len(s["words"]) for s in document["segments"]] == [len(c.words) for c in t.cues]
+    assert document["session"]["end_event"] == '{"ok": true}'
+    assert document["segments"][1]["start"] == 3.25
+
+
+def test_json_keeps_raw_numbers_as_received() -> None:
+    word = Word("x", 1, 2.5)
+    t = Transcript("s", "completed", None, None, (word,), (Cue(1000, 2500, ("x",), (word,)),), {"algorithm": "t"})
+    assert '{"word": "x", "start": 1, "end": 2.5}' in render_json(t)
+
+
+FFMPEG = shutil.which("ffmpeg")
+
+
+def ffmpeg_dialogue(path: Path, tmp_path: Path) -> list[str]:
+    """The text of each event as ffmpeg decodes the file (via its ASS conversion)."""
+    out = tmp_path / (path.stem + "." + path.suffix[1:] + ".ass")
+    subprocess.run([FFMPEG, "-loglevel", "error", "-y", "-i", str(path), str(out)], check=True)  # type: ignore[list-item]
+    texts = []
+    for line in out.read_text(encoding="utf-8").splitlines():
+        if line.startswith("Dialogue:"):
+            texts.append(line.split(",", 9)[9])
+    return texts
+
+
+@pytest.mark.skipif(FFMPEG is None, reason="ffmpeg is not installed")
+@pytest.mark.parametrize("fmt", ["srt", "vtt"])
+def test_ffmpeg_shows_exactly_the_words(fmt: str, tmp_path: Path) -> None:
+    t = transcript()
+    path = tmp_path / f"t.{fmt}"
+    path.write_text(FORMATS[fmt](t), encoding="utf-8")
+    shown = ffmpeg_dialogue(path, tmp_path)
+    assert len(shown) == len(t.cues)
+    for text, cue in zip(shown, t.cues):
+        # No styling came out of the words: ffmpeg made no ASS override of its own.
+        assert "{\\i" not in text and "{\\b" not in text and "{\\c" not in text
+        # ASS writes a line break as \N; a spoken backslash is followed by U+2060.
+        # From WebVTT, ffmpeg escapes braces as \{ \}, which libass shows as braces.
+        lines = [line.replace("\u2060", "") for line in text.split("\\N")]
+        if fmt == "vtt":
+            lines = [line.replace("\\{", "{").replace("\\}", "}") for line in lines]
+        assert lines == list(cue.lines)
