@@ -23,7 +23,8 @@ from __future__ import annotations
 
 from transcribe_export._version import __version__
 from transcribe_export.client import DEFAULT_BASE_URL, HeyGenClient
-from transcribe_export.collector import Collected, collect
+from transcribe_export.collector import Collected
+from transcribe_export.collector import collect as _collect
 from transcribe_export.emulator import Emulator
 from transcribe_export.errors import (
     APIError,
@@ -81,4 +82,4 @@ __all__ = [
 
 def collect_words(stream_id: str, *, client: HeyGenClient) -> Collected:
     """Stage 1 alone: the session's status and its ordered, validated words."""
-    return collect(client, stream_id)
+    return _collect(client, stream_id)

@@ -1,0 +1,151 @@
+"""`convert`, `demo`, `emulate` and the entry points."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+import requests
+from click.testing import CliRunner
+
+from conftest import SAMPLES, SESSIONS, shown_in_srt, shown_in_vtt, squeeze, words_in_capture
+from transcribe_export.cli import main
+
+SAMPLE_IDS = sorted(p.stem for p in SAMPLES.glob("*.sse"))
+
+
+def invoke(*args: str) -> "object":
+    return CliRunner().invoke(main, list(args), catch_exceptions=False)
+
+
+def test_convert_a_capture(tmp_path: Path) -> None:
+    capture = SAMPLES / "product-demo.sse"
+    result = invoke("convert", str(capture), "-o", str(tmp_path))
+    assert (result.exit_code, result.stdout, result.stderr) == (0, "", "")  # type: ignore[attr-defined]
+    expected = squeeze("".join(w["word"] for w in words_in_capture(capture)))
+    assert shown_in_srt(tmp_path / "product-demo.srt") == expected
+    assert shown_in_vtt(tmp_path / "product-demo.vtt") == expected
+
+
+def test_convert_a_word_list_and_a_word_batch(tmp_path: Path) -> None:
+    words = [{"word": "Hi", "start": 0.0, "end": 0.3}, {"word": "there", "start": 0.4, "end": 0.8}, {"word": ".", "start": 0.8, "end": 0.8}]
+    (tmp_path / "list.json").write_text(json.dumps(words))
+    (tmp_path / "batch.json").write_text(json.dumps({"words": words}))
+    out = tmp_path / "out"
+    result = invoke("convert", str(tmp_path / "list.json"), str(tmp_path / "batch.json"), "-o", str(out), "-f", "srt")
+    assert result.exit_code == 0  # type: ignore[attr-defined]
+    assert (out / "list.srt").read_text() == (out / "batch.srt").read_text() == "1\n00:00:00,000 --> 00:00:00,833\nHi there.\n\n"
+
+
+def test_convert_our_own_transcript_recuts_without_the_api(tmp_path: Path) -> None:
+    first = tmp_path / "first"
+    invoke("convert", str(SAMPLES / "support-answer.sse"), "-o", str(first))
+    again = tmp_path / "again"
+    result = invoke("convert", str(first / "support-answer.json"), "-o", str(again))
+    assert result.exit_code == 0  # type: ignore[attr-defined]
+    # The same words and settings give the same captions and tokens.
+    assert (again / "support-answer.srt").read_text() == (first / "support-answer.srt").read_text()
+    one, two = (json.loads((d / "support-answer.json").read_text()) for d in (first, again))
+    assert one["tokens"] == two["tokens"]
+    assert two["session"] == one["session"]
+
+
+def test_convert_refuses_a_capture_without_end(tmp_path: Path) -> None:
+    result = invoke("convert", str(SESSIONS / "no-end.sse"), "-o", str(tmp_path))
+    assert result.exit_code == 1  # type: ignore[attr-defined]
+    assert result.stderr.startswith("Error: stream 'no-end': the words stream ended without its 'end' event")  # type: ignore[attr-defined]
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ('[{"word": "a", "start": 0, "end": NaN}]', "is not valid JSON (NaN is not a finite number (JSON has no NaN))"),
+        ('[{"word": "a", "start": 2, "end": 1}]', "words[0].end is 1, before its start 2"),
+        ('{"something": 1}', "is neither a list of words, a WordBatch, nor a transcribe-export transcript"),
+        ("[1", "is not valid JSON"),
+    ],
+)
+def test_convert_bad_json_inputs(content: str, message: str, tmp_path: Path) -> None:
+    path = tmp_path / "bad.json"
+    path.write_text(content)
+    result = invoke("convert", str(path), "-o", str(tmp_path / "out"))
+    assert result.exit_code == 1  # type: ignore[attr-defined]
+    assert result.stderr.startswith("Error: stream 'bad': ")  # type: ignore[attr-defined]
+    assert message in result.stderr  # type: ignore[attr-defined]
+    assert list((tmp_path / "out").iterdir()) == []
+
+
+def test_convert_refuses_two_inputs_with_one_output_name(tmp_path: Path) -> None:
+    shutil.copy(SAMPLES / "product-demo.sse", tmp_path / "x.sse")
+    (tmp_path / "x.json").write_text("[]")
+    result = invoke("convert", str(tmp_path / "x.sse"), str(tmp_path / "x.json"), "-o", str(tmp_path / "out"))
+    assert result.exit_code == 2  # type: ignore[attr-defined]
+    assert "would both be written as 'x'" in result.stderr  # type: ignore[attr-defined]
+
+
+def test_demo_writes_every_sample_and_prints_a_table(tmp_path: Path) -> None:
+    out = tmp_path / "demo"
+    result = invoke("demo", "-o", str(out))
+    assert result.exit_code == 0, result.stderr  # type: ignore[attr-defined]
+    assert sorted(p.name for p in out.iterdir()) == sorted(f"{i}.{s}" for i in SAMPLE_IDS for s in ("srt", "vtt", "json"))
+    lines = result.stdout.splitlines()  # type: ignore[attr-defined]
+    assert lines[0].startswith(f"Exported {len(SAMPLE_IDS)} sessions from the built-in emulator (http://127.0.0.1:")
+    for stream_id in SAMPLE_IDS:
+        count = len(words_in_capture(SAMPLES / f"{stream_id}.sse"))
+        assert any(line.split()[:2] == [stream_id, str(count)] for line in lines), stream_id
+
+
+def test_demo_ignores_a_real_key_in_the_environment(tmp_path: Path) -> None:
+    result = CliRunner().invoke(main, ["demo", "-o", str(tmp_path)], env={"HEYGEN_API_KEY": "real-key-999"})
+    assert result.exit_code == 0
+    assert "real-key-999" not in result.stdout + result.stderr
+
+
+def test_python_dash_m_and_the_console_script() -> None:
+    for command in ([sys.executable, "-m", "transcribe_export", "--help"], ["transcribe-export", "--version"]):
+        if command[0] == "transcribe-export" and shutil.which("transcribe-export") is None:
+            pytest.skip("the console script is not on PATH (package not installed)")
+        done = subprocess.run(command, capture_output=True, text=True, timeout=60)
+        assert done.returncode == 0, done.stderr
+    assert "transcribe-export, version 0.1.0" in done.stdout
+
+
+def test_emulate_serves_until_interrupted(tmp_path: Path) -> None:
+    process = subprocess.Popen(
+        [sys.executable, "-m", "transcribe_export", "emulate", "--port", "0", "--samples", str(SESSIONS), "--api-key", "k"],
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        banner = process.stderr.readline()  # type: ignore[union-attr]
+        assert banner.startswith(f"Serving {len(list(SESSIONS.glob('*.sse')))} sessions from ")
+        base = banner.rsplit(" at ", 1)[1].strip()
+        status = requests.get(f"{base}/v3/avatar-realtime/failed", headers={"x-api-key": "k"}, timeout=5)
+        assert status.json() == {"data": {"stream_id": "failed", "status": "error", "error_message": "avatar failed to load"}}
+        denied = requests.get(f"{base}/v3/avatar-realtime/failed", headers={"x-api-key": "no"}, timeout=5)
+        assert denied.status_code == 401 and denied.json()["error"]["code"] == "authentication_failed"
+        missing = requests.get(f"{base}/v3/avatar-realtime/zzz/words", headers={"x-api-key": "k"}, timeout=5)
+        assert missing.status_code == 404 and missing.json()["error"]["message"] == "Streaming session not found."
+    finally:
+        process.send_signal(signal.SIGINT)
+        assert process.wait(timeout=10) == 0
+
+
+def test_emulate_port_in_use_is_a_usage_error() -> None:
+    import socket
+
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        result = invoke("emulate", "--port", str(port))
+    assert result.exit_code == 2  # type: ignore[attr-defined]
+    assert f"cannot listen on 127.0.0.1:{port}" in result.stderr  # type: ignore[attr-defined]
