@@ -227,7 +227,8 @@ def convert(files: tuple[Path, ...], output_dir: Path, formats: str, verbose: in
 
 
 @main.command()
-@click.option("--port", type=click.IntRange(0, 65535), default=8765, show_default=True, help="Port on 127.0.0.1 (0: any free one).")
+@click.option("--port", type=click.IntRange(0, 65535), default=8765, show_default=True,
+              help="Port on 127.0.0.1 (0: any free one).")
 @click.option("--samples", type=click.Path(exists=True, file_okay=False, path_type=Path), default=None,
               help="Folder of <id>.sse sessions (default: the bundled samples).")
 @click.option("--api-key", default=None, help="Require this key (a test key, not a real one). Default: accept any request.")
@@ -253,7 +254,8 @@ def emulate(port: int, samples: Path | None, api_key: str | None) -> None:
     sessions = emulator.sessions()
     click.echo(f"Serving {len(sessions)} sessions from {folder} at {emulator.base_url}", err=True)
     click.echo(f"  ids: {', '.join(sessions) or '(none)'}", err=True)
-    click.echo(f"  try: HEYGEN_BASE_URL={emulator.base_url} transcribe-export export {sessions[0] if sessions else 'ID'}", err=True)
+    example = sessions[0] if sessions else "ID"
+    click.echo(f"  try: HEYGEN_BASE_URL={emulator.base_url} transcribe-export export {example}", err=True)
     try:
         emulator.serve_forever()
     except KeyboardInterrupt:

@@ -54,7 +54,7 @@ class _SafeSession(requests.Session):
     def rebuild_auth(self, prepared_request: requests.PreparedRequest, response: requests.Response) -> None:
         for header in _SENSITIVE:
             prepared_request.headers.pop(header, None)
-        super().rebuild_auth(prepared_request, response)
+        super().rebuild_auth(prepared_request, response)  # type: ignore[no-untyped-call]
 
 
 def is_loopback_url(url: str) -> bool:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Iterator, TypeVar
 
 from transcribe_export.collector import Collected, order_words, read_capture
 from transcribe_export.errors import InputError
@@ -20,6 +20,7 @@ from transcribe_export.writers.transcript_json import FORMAT_NAME
 __all__ = ["input_name", "load_input"]
 
 _READ_SIZE = 1024 * 1024
+T = TypeVar("T")
 
 
 def input_name(path: Path) -> str:
@@ -54,6 +55,10 @@ def _words(items: Any, name: str, where: str) -> list[Word]:
     return words
 
 
+def _text_or(value: Any, default: T) -> str | T:
+    return value if isinstance(value, str) else default
+
+
 def load_input(path: Path) -> Collected:
     """Read one offline input into the same shape the live collector returns.
 
@@ -80,14 +85,14 @@ def load_input(path: Path) -> Collected:
     session = SessionInfo(stream_id=name, status="completed")
     end_event = None
     if isinstance(document, dict) and document.get("format") == FORMAT_NAME:
-        meta = document.get("session") if isinstance(document.get("session"), dict) else {}
-        stream_id = document.get("stream_id") if isinstance(document.get("stream_id"), str) else name
+        meta = document.get("session")
+        meta = meta if isinstance(meta, dict) else {}
         session = SessionInfo(
-            stream_id=stream_id,
-            status=meta.get("status") if isinstance(meta.get("status"), str) else "completed",
-            end_reason=meta.get("end_reason") if isinstance(meta.get("end_reason"), str) else None,
+            stream_id=_text_or(document.get("stream_id"), name),
+            status=_text_or(meta.get("status"), "completed"),
+            end_reason=_text_or(meta.get("end_reason"), None),
         )
-        end_event = meta.get("end_event") if isinstance(meta.get("end_event"), str) else None
+        end_event = _text_or(meta.get("end_event"), None)
         raw = _words(document.get("tokens"), name, "tokens")
     elif isinstance(document, dict) and "words" in document:
         raw = _words(document["words"], name, "words")

@@ -162,11 +162,9 @@ def _cut_greedy(chunks: Sequence[Chunk], settings: SegmentSettings) -> list[tupl
         if forced is not None:
             stop, reason = forced
         else:
-            def score(candidate: tuple[int, str]) -> float:
-                stop, reason = candidate
-                return _RANK_WEIGHT[reason] + _width(chunks[i:stop]) / capacity
-
-            stop, reason = max(reversed(candidates), key=score)
+            # Rank weight plus fill; ties go to the later break (reversed + max keeps the first).
+            scored = [(_RANK_WEIGHT[r] + _width(chunks[i:k]) / capacity, k, r) for k, r in reversed(candidates)]
+            _, stop, reason = max(scored, key=lambda item: item[0])
             if reason == "length":
                 reason = "duration" if chunks[stop - 1].end_ms - start >= settings.max_duration_ms * 0.9 else "length"
         cuts.append((i, stop, reason))

@@ -17,7 +17,6 @@ unit a line or cue break may fall between.
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 from typing import Callable, Sequence
 
@@ -42,7 +41,7 @@ SENTENCE_END = set(".!?…。！？．")
 # A full stop that ends one of these does not end the sentence.
 ABBREVIATIONS = {
     "a.m.", "p.m.", "e.g.", "i.e.", "etc.", "vs.", "mr.", "mrs.", "ms.", "dr.", "prof.", "st.", "jr.", "sr.",
-    "no.", "approx.", "dept.", "inc.", "ltd.", "u.s.", "u.k.", "sra.", "sr.", "dra.", "ud.", "uds.", "mme.", "m.",
+    "no.", "approx.", "dept.", "inc.", "ltd.", "u.s.", "u.k.", "sra.", "dra.", "ud.", "uds.", "mme.", "m.",
 }
 CLAUSE_END = set(",;:—–、，；：")
 # French and Italian elisions: the apostrophe glues to the next word (l'homme).
@@ -109,9 +108,39 @@ def _connects(connector: str, left: str, right: str) -> bool:
     return True
 
 
-def _connector_rule(p: "_Pair") -> str | None:
+GLUE, SPACE, TIGHT = "glue", "space", "tight"
+Rule = tuple[str, Callable[["_Pair"], "str | None"]]
+
+# Each rule returns GLUE (no space, no break: "world" "."), SPACE (a space,
+# a break may fall there), TIGHT (no space, but a break may fall there, as
+# between CJK words) or None (no opinion: the next rule decides).
+
+
+def _opening(p: _Pair) -> str | None:
+    return GLUE if p.prev[-1] in OPENING else None
+
+
+def _straight_quote(p: _Pair) -> str | None:
+    if p.cur == '"':
+        return GLUE if p.quote_open else SPACE  # closing glues left; opening takes a space
+    return GLUE if p.prev == '"' and p.quote_open else None  # an opening quote glues right
+
+
+def _closing(p: _Pair) -> str | None:
+    return GLUE if p.cur[0] in CLOSING else None
+
+
+def _clitic(p: _Pair) -> str | None:
+    return GLUE if p.cur[0] in "'’" and p.cur[1:2].isalpha() else None
+
+
+def _elision(p: _Pair) -> str | None:
+    return GLUE if p.prev[-1] in "'’" and p.prev[:-1].lower() in ELISIONS and p.cur[0].isalpha() else None
+
+
+def _connector(p: _Pair) -> str | None:
     # The connector itself glues left when what follows it can be checked
-    # only later, so "3" "." glue here and "." "5" glue below when both abut.
+    # only later, so "a" "/" glue here and "/" "b" glue below when both abut.
     if p.cur in CONNECTORS and p.cur not in ".:" and p.prev[-1].isalnum() and _abuts(p.gap_ms):
         return GLUE
     if p.prev in CONNECTORS and p.before and _abuts(p.gap_ms) and _abuts(p.gap_before_ms):
@@ -119,24 +148,28 @@ def _connector_rule(p: "_Pair") -> str | None:
     return None
 
 
-GLUE, SPACE, TIGHT = "glue", "space", "tight"
-Rule = tuple[str, Callable[[_Pair], "str | None"]]
+def _currency(p: _Pair) -> str | None:
+    return GLUE if p.prev in CURRENCY and p.cur[0].isdigit() else None
 
-# Each rule returns GLUE (no space, no break: "world" "."), SPACE (a space,
-# a break may fall there), TIGHT (no space, but a break may fall there, as
-# between CJK words) or None (no opinion: the next rule decides).
+
+def _cjk(p: _Pair) -> str | None:
+    return TIGHT if _is_cjk(p.prev[-1]) and _is_cjk(p.cur[0]) else None
+
+
+def _space(p: _Pair) -> str | None:
+    return SPACE
+
+
 RULES: list[Rule] = [
-    ("an opening bracket, quote, ¿ or ¡ glues to the next token", lambda p: GLUE if p.prev[-1] in OPENING else None),
-    ("a straight double quote opens or closes by turns", lambda p: ((GLUE if p.quote_open else SPACE) if p.cur == '"' else
-                                                                    GLUE if p.prev == '"' and p.quote_open else None)),
-    ("closing punctuation glues to the token before it", lambda p: GLUE if p.cur[0] in CLOSING else None),
-    ("a clitic glues to its word (don 't, we 're)", lambda p: GLUE if p.cur[0] in "'’" and p.cur[1:2].isalpha() else None),
-    ("an elided article glues to its word (l' homme)", lambda p: GLUE if p.prev[-1] in "'’" and p.prev[:-1].lower() in ELISIONS
-                                                                   and p.cur[0].isalpha() else None),
-    ("a connector between abutting alphanumerics glues (3 . 5, example . com, 10 : 30, and / or)", _connector_rule),
-    ("a currency sign glues to the number after it ($ 20)", lambda p: GLUE if p.prev in CURRENCY and p.cur[0].isdigit() else None),
-    ("CJK text takes no spaces between words, but may break there", lambda p: TIGHT if _is_cjk(p.prev[-1]) and _is_cjk(p.cur[0]) else None),
-    ("otherwise one space", lambda p: SPACE),
+    ("an opening bracket, quote, ¿ or ¡ glues to the next token", _opening),
+    ("a straight double quote opens or closes by turns", _straight_quote),
+    ("closing punctuation glues to the token before it", _closing),
+    ("a clitic glues to its word (don 't, we 're)", _clitic),
+    ("an elided article glues to its word (l' homme)", _elision),
+    ("a connector between abutting alphanumerics glues (3 . 5, example . com, 10 : 30, and / or)", _connector),
+    ("a currency sign glues to the number after it ($ 20)", _currency),
+    ("CJK text takes no spaces between words, but may break there", _cjk),
+    ("otherwise one space", _space),
 ]
 
 

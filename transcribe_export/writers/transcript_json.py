@@ -50,7 +50,7 @@ def transcript_dict(transcript: Transcript) -> dict[str, Any]:
         },
         "collection": transcript.stats.as_dict(),
         "segmentation": dict(transcript.settings),
-        "text": join_lines([segment["text"] for segment in segments]),
+        "text": join_lines([join_lines(cue.lines) for cue in transcript.cues]),
         "segments": segments,
         "tokens": [word.as_dict() for word in transcript.words],
     }
