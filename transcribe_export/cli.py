@@ -18,11 +18,13 @@ import click
 
 from transcribe_export._version import __version__
 from transcribe_export.client import DEFAULT_BASE_URL, HeyGenClient, is_loopback_url
+from transcribe_export.collector import CollectOptions
 from transcribe_export.emulator import Emulator
-from transcribe_export.errors import ConfigurationError, TranscribeExportError
+from transcribe_export.errors import ConfigurationError, NotReadyError, TranscribeExportError
 from transcribe_export.inputs import input_name, load_input
 from transcribe_export.pipeline import DEFAULT_FORMATS, build_transcript, check_formats, export_session, write_transcript
 from transcribe_export.resources import bundled_dir
+from transcribe_export.retry import RetryPolicy
 
 __all__ = ["main"]
 
@@ -67,21 +69,29 @@ def _run_batch(items: Sequence[T], label: str, work: Callable[[T], str]) -> None
     A long batch shows a progress bar on stderr, only when stderr is a
     terminal (never in cron mail or a log file).
     """
-    failures = 0
+    failures = not_ready = 0
     show_bar = len(items) > 1 and sys.stderr.isatty()
     bar = click.progressbar(items, label=label, file=sys.stderr, show_pos=True, show_eta=True)
+    log = logging.getLogger("transcribe_export")
     with bar if show_bar else contextlib.nullcontext(items) as sequence:
         for item in sequence:
             try:
                 summary = work(item)
+            except NotReadyError as error:
+                # Not a failure: cron runs with --no-wait pick it up later.
+                not_ready += 1
+                log.info("not ready: %s", error)
+                continue
             except TranscribeExportError as error:
                 failures += 1
                 click.echo(f"{chr(10) if show_bar else ''}Error: {error}", err=True)
                 continue
-            logging.getLogger("transcribe_export").info("%s", summary)
+            log.info("%s", summary)
     if failures:
         click.echo(f"{failures} of {len(items)} failed.", err=True)
         sys.exit(1)
+    if not_ready:
+        sys.exit(NotReadyError.exit_code)
 
 
 def _credentials(api_key_file: Path | None, base_url: str) -> tuple[str | None, str | None]:
@@ -103,6 +113,17 @@ def _credentials(api_key_file: Path | None, base_url: str) -> tuple[str | None, 
     return key, bearer
 
 
+def _data_options(function: Callable[..., None]) -> Callable[..., None]:
+    """Options about the words themselves, shared by export and convert."""
+    function = click.option("--max-words", type=click.IntRange(min=1), default=1_000_000, show_default=True,
+                            help="Refuse a session with more words than this.")(function)
+    function = click.option("--max-frame-bytes", type=click.IntRange(min=1024), default=1024 * 1024, show_default=True,
+                            help="Refuse an SSE frame larger than this.")(function)
+    function = click.option("--lenient", is_flag=True,
+                            help="Drop bad words (a warning each, listed in the JSON) instead of failing.")(function)
+    return function
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.version_option(__version__, prog_name="transcribe-export")
 def main() -> None:
@@ -114,7 +135,8 @@ def main() -> None:
     Export real sessions (the key comes from the environment, never argv):
       HEYGEN_API_KEY=... transcribe-export export STREAM_ID -o subtitles/
 
-    Exit status: 0 all written; 1 some stream failed; 2 bad usage or configuration.
+    Exit status: 0 all written; 1 some stream failed; 2 bad usage or
+    configuration; 75 nothing failed but some sessions were not ready (--no-wait).
     """
 
 
@@ -132,6 +154,17 @@ def main() -> None:
               help="Seconds to wait for a connection.")
 @click.option("--read-timeout", type=click.FloatRange(min=0.1), default=60.0, show_default=True,
               help="Longest silence (seconds) allowed between two received bytes.")
+@click.option("--no-wait", is_flag=True,
+              help="Don't wait for pending or streaming sessions: report them not ready (exit 75) for a later run.")
+@click.option("--wait-timeout", type=click.FloatRange(min=0), default=600.0, show_default=True,
+              help="Seconds to wait for a pending session to start.")
+@click.option("--max-duration", type=click.FloatRange(min=1), default=3900.0, show_default=True,
+              help="Seconds to follow a live words stream before giving up (HeyGen caps sessions at 1 h).")
+@click.option("--retries", type=click.IntRange(min=0), default=5, show_default=True,
+              help="Retries after 429, 5xx, connection errors and cut streams (other 4xx never retry).")
+@click.option("--retry-after-max", type=click.FloatRange(min=0), default=60.0, show_default=True,
+              help="Longest Retry-After (seconds) obeyed.")
+@_data_options
 @click.option("-v", "--verbose", count=True, help="Log each session on stderr (-vv for debug).")
 def export(
     stream_ids: tuple[str, ...],
@@ -142,6 +175,14 @@ def export(
     allow_insecure_http: bool,
     connect_timeout: float,
     read_timeout: float,
+    no_wait: bool,
+    wait_timeout: float,
+    max_duration: float,
+    retries: int,
+    retry_after_max: float,
+    lenient: bool,
+    max_frame_bytes: int,
+    max_words: int,
     verbose: int,
 ) -> None:
     """Export HeyGen sessions to subtitle files.
@@ -171,14 +212,23 @@ def export(
             base_url=base_url,
             timeout=(connect_timeout, read_timeout),
             allow_insecure_http=allow_insecure_http,
+            retry=RetryPolicy(retries=retries, retry_after_max=retry_after_max),
         )
     except ConfigurationError as error:
         _fail_usage(error)
+    options = CollectOptions(
+        wait=not no_wait,
+        wait_timeout=wait_timeout,
+        max_duration=max_duration,
+        lenient=lenient,
+        max_frame_bytes=max_frame_bytes,
+        max_words=max_words,
+    )
     out = _output_dir(output_dir)
     ids = list(dict.fromkeys(stream_ids))
 
     def one(stream_id: str) -> str:
-        transcript = export_session(stream_id, client=client, out_dir=out, formats=chosen)
+        transcript = export_session(stream_id, client=client, out_dir=out, formats=chosen, options=options)
         return f"stream {stream_id!r}: {len(transcript.words)} words, {len(transcript.cues)} cues"
 
     _run_batch(ids, "Exporting", one)
@@ -189,8 +239,11 @@ def export(
 @click.option("-o", "--output-dir", type=click.Path(file_okay=False, path_type=Path), default=Path("."),
               show_default=True, help="Folder for the converted files (created if missing).")
 @click.option("-f", "--format", "formats", default=",".join(DEFAULT_FORMATS), show_default=True, help=_FORMAT_HELP)
+@_data_options
 @click.option("-v", "--verbose", count=True, help="Log each file on stderr.")
-def convert(files: tuple[Path, ...], output_dir: Path, formats: str, verbose: int) -> None:
+def convert(
+    files: tuple[Path, ...], output_dir: Path, formats: str, lenient: bool, max_frame_bytes: int, max_words: int, verbose: int
+) -> None:
     """Convert saved inputs offline, without calling the API.
 
     \b
@@ -216,10 +269,11 @@ def convert(files: tuple[Path, ...], output_dir: Path, formats: str, verbose: in
             ))
         names[name] = path
     out = _output_dir(output_dir)
+    options = CollectOptions(lenient=lenient, max_frame_bytes=max_frame_bytes, max_words=max_words)
 
     def one(item: tuple[str, Path]) -> str:
         name, path = item
-        transcript = build_transcript(load_input(path))
+        transcript = build_transcript(load_input(path, options))
         written = write_transcript(transcript, out, chosen, name=name)
         return f"{path}: {len(transcript.words)} words, {len(transcript.cues)} cues -> {', '.join(map(str, written))}"
 

@@ -18,6 +18,7 @@ import ipaddress
 import json
 import logging
 import re
+import time
 from contextlib import contextmanager
 from typing import Any, Iterator
 from urllib.parse import quote, urlsplit
@@ -30,11 +31,13 @@ from transcribe_export.errors import (
     APIError,
     AuthenticationError,
     ConfigurationError,
+    DeadlineExceededError,
     NetworkError,
     NotFoundError,
     StreamError,
 )
 from transcribe_export.models import SessionInfo
+from transcribe_export.retry import RETRYABLE_STATUS, RateLimiter, RetryPolicy, parse_retry_after
 
 __all__ = ["DEFAULT_BASE_URL", "HeyGenClient", "is_loopback_url"]
 
@@ -123,6 +126,9 @@ class HeyGenClient:
             silence allowed between two received bytes, so keep-alive
             comments keep a quiet stream alive.
         allow_insecure_http: allow ``http://`` to a host that is not loopback.
+        retry: when to retry 429, 5xx and connection errors (never other 4xx).
+        limiter: the pause shared after a 429; pass one limiter to several
+            clients (or share one client between threads) to slow them all.
 
     Neither credential is required: a local emulator started without
     ``--api-key`` accepts requests without one.
@@ -137,12 +143,16 @@ class HeyGenClient:
         session: requests.Session | None = None,
         timeout: tuple[float, float] = (10.0, 60.0),
         allow_insecure_http: bool = False,
+        retry: RetryPolicy | None = None,
+        limiter: RateLimiter | None = None,
     ) -> None:
         self._api_key = _check_credential(api_key, "API key") if api_key is not None else None
         self._bearer = _check_credential(bearer_token, "bearer token") if bearer_token is not None else None
         self.base_url = self._check_base_url(base_url, allow_insecure_http)
         self.session = session if session is not None else _SafeSession()
         self.timeout = timeout
+        self.retry = retry if retry is not None else RetryPolicy()
+        self.limiter = limiter if limiter is not None else RateLimiter()
 
     @staticmethod
     def _check_base_url(url: str, allow_insecure_http: bool) -> str:
@@ -186,16 +196,70 @@ class HeyGenClient:
         headers.update(extra or {})
         return headers
 
-    def _get(self, stream_id: str, url: str, *, headers: dict[str, str] | None = None) -> requests.Response:
-        """GET with the credentials; any failure becomes one of our errors.
+    def _get(
+        self,
+        stream_id: str,
+        url: str,
+        *,
+        headers: dict[str, str] | None = None,
+        deadline: float | None = None,
+        what: str = "the request",
+    ) -> requests.Response:
+        """GET with the credentials and the retry policy; failures become our errors.
 
-        The body is always streamed, so an error body or a status answer is
-        read with a size limit.
+        429 waits for ``Retry-After`` (capped, and shared through the
+        limiter); 500/502/503/504 and connection errors back off
+        exponentially with jitter; any other 4xx fails at once. No wait runs
+        past ``deadline`` (a ``time.monotonic()`` value).
         """
+        attempt = 0
+        while True:
+            self._wait_for_limiter(stream_id, deadline, what)
+            try:
+                return self._get_once(stream_id, url, headers, deadline)
+            except (APIError, NetworkError) as error:
+                retryable = isinstance(error, NetworkError) or (
+                    isinstance(error, APIError) and error.status in RETRYABLE_STATUS
+                )
+                if isinstance(error, DeadlineExceededError) or not retryable:
+                    raise
+                if attempt >= self.retry.retries:
+                    if attempt:
+                        error.add_note_to_message(f"gave up after {attempt + 1} attempts")
+                    raise
+                attempt += 1
+                if isinstance(error, APIError) and error.retry_after is not None:
+                    wait = self.retry.capped_retry_after(error.retry_after)
+                    self.limiter.defer(wait)
+                else:
+                    wait = self.retry.backoff_for(attempt)
+                log.warning(
+                    "stream %r: %s; retrying in %.1f s (attempt %d of %d)",
+                    stream_id, error.problem, wait, attempt + 1, self.retry.retries + 1,
+                )
+                _check_deadline(stream_id, deadline, wait, what)
+                if not (isinstance(error, APIError) and error.retry_after is not None):
+                    time.sleep(wait)
+
+    def _wait_for_limiter(self, stream_id: str, deadline: float | None, what: str) -> None:
+        _check_deadline(stream_id, deadline, self.limiter.pending(), what)
+        self.limiter.wait()
+
+    def _timeout(self, deadline: float | None) -> tuple[float, float]:
+        connect, read = self.timeout
+        if deadline is None:
+            return connect, read
+        # Never block in one read past the deadline (SSE-NOTES §4.3).
+        left = max(0.05, deadline - time.monotonic())
+        return min(connect, left), min(read, left)
+
+    def _get_once(
+        self, stream_id: str, url: str, headers: dict[str, str] | None, deadline: float | None
+    ) -> requests.Response:
         host = urlsplit(url).netloc
         try:
             response = self.session.get(
-                url, headers=self._headers(headers), timeout=self.timeout, stream=True, allow_redirects=False
+                url, headers=self._headers(headers), timeout=self._timeout(deadline), stream=True, allow_redirects=False
             )
         except requests.exceptions.ConnectTimeout:
             raise NetworkError(
@@ -226,7 +290,9 @@ class HeyGenClient:
             )
         if response.status_code >= 400:
             try:
-                raise self._http_error(stream_id, url, response)
+                error = self._http_error(stream_id, url, response)
+                error.retry_after = parse_retry_after(response.headers.get("Retry-After"))
+                raise error
             finally:
                 response.close()
         return response
@@ -258,10 +324,10 @@ class HeyGenClient:
 
     # -- endpoints --------------------------------------------------------
 
-    def get_session(self, stream_id: str) -> SessionInfo:
+    def get_session(self, stream_id: str, *, deadline: float | None = None) -> SessionInfo:
         """``GET /v3/avatar-realtime/{stream_id}``: the session's status."""
         url = self.session_url(stream_id)
-        response = self._get(stream_id, url)
+        response = self._get(stream_id, url, deadline=deadline, what="reading the session status")
         try:
             body = json.loads(_read_limited(response, _ERROR_BODY_LIMIT))
             data = body["data"] if isinstance(body, dict) and "data" in body else body
@@ -286,20 +352,26 @@ class HeyGenClient:
         )
 
     @contextmanager
-    def open_words(self, stream_id: str) -> Iterator[Iterator[bytes]]:
+    def open_words(
+        self, stream_id: str, *, last_event_id: str | None = None, deadline: float | None = None
+    ) -> Iterator[Iterator[bytes]]:
         """``GET /v3/avatar-realtime/{stream_id}/words``: the raw SSE bytes.
 
         Yields an iterator of byte chunks, each delivered as soon as it
         arrives (``raw.read1``): ``iter_content(n)`` would hold a chunk back
         until ``n`` bytes came, and ``iter_lines`` splits CRLF pairs.
         A broken connection surfaces as :class:`NetworkError`.
+
+        Args:
+            last_event_id: sent as ``Last-Event-ID`` when reconnecting to a
+                stream whose events carried ids.
+            deadline: a ``time.monotonic()`` value no wait or read may pass.
         """
         url = self.session_url(stream_id) + "/words"
-        response = self._get(
-            stream_id,
-            url,
-            headers={"Accept": "text/event-stream", "Cache-Control": "no-cache", "Accept-Encoding": "identity"},
-        )
+        headers = {"Accept": "text/event-stream", "Cache-Control": "no-cache", "Accept-Encoding": "identity"}
+        if last_event_id:
+            headers["Last-Event-ID"] = last_event_id
+        response = self._get(stream_id, url, headers=headers, deadline=deadline, what="opening the words stream")
         try:
             content_type = response.headers.get("Content-Type", "")
             if content_type.split(";")[0].strip().lower() != "text/event-stream":
@@ -323,6 +395,15 @@ def _read_chunks(stream_id: str, response: requests.Response) -> Iterator[bytes]
         if not chunk:
             return
         yield chunk
+
+
+def _check_deadline(stream_id: str, deadline: float | None, wait: float, what: str) -> None:
+    if deadline is not None and time.monotonic() + wait > deadline:
+        raise DeadlineExceededError(
+            f"the deadline passed while {what} (a wait of {wait:.1f} s was still due)",
+            stream_id=stream_id,
+            hint="Raise --max-duration or --wait-timeout, or try again later.",
+        )
 
 
 def _opt_str(value: Any) -> str | None:

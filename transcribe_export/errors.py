@@ -11,6 +11,8 @@ One base class, so a caller can catch everything the tool expects with one
     │   ├── AuthenticationError      401 / 403: the key was refused
     │   └── NotFoundError            404: no session with that id
     ├── NetworkError                 could not reach HeyGen, or the connection broke
+    │   └── DeadlineExceededError    a wait or a live stream outlasted its deadline
+    ├── NotReadyError                pending or streaming, and told not to wait; exit 75
     ├── SessionFailedError           the session's status is ``error``
     ├── StreamError                  the words stream itself is wrong
     │   ├── IncompleteStreamError    it ended without the ``end`` event
@@ -32,8 +34,10 @@ __all__ = [
     "IncompleteStreamError",
     "InputError",
     "InvalidFrameError",
+    "DeadlineExceededError",
     "NetworkError",
     "NotFoundError",
+    "NotReadyError",
     "SessionFailedError",
     "StreamError",
     "TranscribeExportError",
@@ -58,6 +62,14 @@ class TranscribeExportError(Exception):
         self.stream_id = stream_id
         self.hint = hint
         super().__init__(self._format())
+
+    def add_note_to_message(self, note: str) -> None:
+        """Append a remark to the problem (``"gave up after 6 attempts"``)."""
+        self.problem = f"{self.problem} ({note})"
+        self.args = (self._format(),)
+
+    def __str__(self) -> str:
+        return self._format()
 
     def _format(self) -> str:
         text = self.problem if self.stream_id is None else f"stream {self.stream_id!r}: {self.problem}"
@@ -89,7 +101,10 @@ class APIError(TranscribeExportError):
         status: the HTTP status code.
         code: HeyGen's machine-readable ``error.code``, if the body had one.
         url_path: the path that was requested (never the headers).
+        retry_after: the ``Retry-After`` header in seconds, if it was sent.
     """
+
+    retry_after: float | None = None
 
     def __init__(
         self,
@@ -117,6 +132,26 @@ class NotFoundError(APIError):
 
 class NetworkError(TranscribeExportError):
     """HeyGen could not be reached, or a connection broke or timed out."""
+
+
+class DeadlineExceededError(NetworkError):
+    """Waiting for a pending session, or following a live one, took too long."""
+
+
+class NotReadyError(TranscribeExportError):
+    """The session is still ``pending`` or ``streaming`` and waiting was not wanted.
+
+    Not a failure: a later run (``--no-wait`` from cron) will pick it up.
+
+    Attributes:
+        status: the status HeyGen reported.
+    """
+
+    exit_code = 75  # EX_TEMPFAIL
+
+    def __init__(self, problem: str, *, stream_id: str, status: str) -> None:
+        self.status = status
+        super().__init__(problem, stream_id=stream_id, hint="Export it again once the session has completed.")
 
 
 class SessionFailedError(TranscribeExportError):

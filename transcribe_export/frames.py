@@ -9,14 +9,17 @@ the field say exactly where to look in a capture.
 from __future__ import annotations
 
 import json
+import logging
 import math
 import re
 from typing import Any
 
 from transcribe_export.errors import InvalidFrameError
-from transcribe_export.models import Word
+from transcribe_export.models import Repair, Word
 
 __all__ = ["parse_word_batch", "validate_word"]
+
+log = logging.getLogger(__name__)
 
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
@@ -85,13 +88,21 @@ def validate_word(item: Any) -> tuple[Word | None, str | None, str | None]:
     return Word(text, start, end), None, None
 
 
-def parse_word_batch(data: str, *, stream_id: str, frame: int) -> list[Word]:
-    """Parse and validate one frame; raise :class:`InvalidFrameError` if it is bad.
+def parse_word_batch(
+    data: str, *, stream_id: str, frame: int, repairs: list[Repair] | None = None
+) -> list[Word]:
+    """Parse and validate one frame.
+
+    Strict by default: a bad frame raises :class:`InvalidFrameError`. With a
+    ``repairs`` list (``--lenient``), a bad word is dropped instead, and a
+    frame that holds no usable list is dropped whole; each drop is logged
+    once and appended to ``repairs`` for the JSON transcript.
 
     Args:
         data: the frame's ``data`` exactly as the SSE parser joined it.
         stream_id: for the error message.
         frame: the 1-based number of this data frame in the stream.
+        repairs: collect repairs here instead of raising.
 
     >>> parse_word_batch('{"words": [{"word": "Hi", "start": 0.1, "end": 0.4}]}', stream_id="s", frame=1)
     [Word(text='Hi', start=0.1, end=0.4)]
@@ -99,43 +110,51 @@ def parse_word_batch(data: str, *, stream_id: str, frame: int) -> list[Word]:
     Traceback (most recent call last):
     ...
     transcribe_export.errors.InvalidFrameError: stream 's': frame 7 holds NaN, which is not a finite number (JSON has no NaN).
+    >>> fixes = []
+    >>> parse_word_batch('{"words": [{"word": "a", "start": 2, "end": 1}, {"word": "b", "start": 2, "end": 3}]}',
+    ...                  stream_id="s", frame=3, repairs=fixes)
+    [Word(text='b', start=2, end=3)]
+    >>> fixes
+    [Repair(frame=3, field='words[0].end', problem='is 1, before its start 2')]
     """
+
+    def bad(problem: str, field: str | None = None) -> InvalidFrameError:
+        return InvalidFrameError(problem, stream_id=stream_id, frame=frame, field=field)
+
     try:
-        batch = json.loads(data, parse_constant=_reject_constant)
-    except _NonFiniteConstant as exc:
-        raise InvalidFrameError(
-            f"frame {frame} holds {exc.name}, which is not a finite number (JSON has no {exc.name})",
-            stream_id=stream_id,
-            frame=frame,
-        ) from None
-    except ValueError as exc:
-        detail = f"{exc.msg} at line {exc.lineno} column {exc.colno}" if isinstance(exc, json.JSONDecodeError) else str(exc)
-        raise InvalidFrameError(
-            f"frame {frame} is not valid JSON ({detail})", stream_id=stream_id, frame=frame
-        ) from None
-    if not isinstance(batch, dict):
-        raise InvalidFrameError(
-            f'frame {frame} is {_describe(batch)}, not an object with a "words" list',
-            stream_id=stream_id,
-            frame=frame,
-        )
-    if "words" not in batch:
-        raise InvalidFrameError(
-            f'frame {frame} has no "words" key', stream_id=stream_id, frame=frame, field="words"
-        )
-    items = batch["words"]
-    if not isinstance(items, list):
-        raise InvalidFrameError(
-            f'frame {frame}: "words" is {_describe(items)}, not a list',
-            stream_id=stream_id,
-            frame=frame,
-            field="words",
-        )
+        try:
+            batch = json.loads(data, parse_constant=_reject_constant)
+        except _NonFiniteConstant as exc:
+            raise bad(f"frame {frame} holds {exc.name}, which is not a finite number (JSON has no {exc.name})") from None
+        except ValueError as exc:
+            detail = f"{exc.msg} at line {exc.lineno} column {exc.colno}" if isinstance(exc, json.JSONDecodeError) else str(exc)
+            raise bad(f"frame {frame} is not valid JSON ({detail})") from None
+        if not isinstance(batch, dict):
+            raise bad(f'frame {frame} is {_describe(batch)}, not an object with a "words" list')
+        if "words" not in batch:
+            raise bad(f'frame {frame} has no "words" key', "words")
+        items = batch["words"]
+        if not isinstance(items, list):
+            raise bad(f'frame {frame}: "words" is {_describe(items)}, not a list', "words")
+    except InvalidFrameError as error:
+        if repairs is None:
+            raise
+        _record(repairs, stream_id, Repair(frame, error.field, error.problem), "dropped the whole frame")
+        return []
     words: list[Word] = []
     for index, item in enumerate(items):
         word, key, problem = validate_word(item)
-        if word is None:
-            where = f"words[{index}]" + (f".{key}" if key else "")
-            raise InvalidFrameError(f"frame {frame}: {where} {problem}", stream_id=stream_id, frame=frame, field=where)
-        words.append(word)
+        if word is not None:
+            words.append(word)
+            continue
+        where = f"words[{index}]" + (f".{key}" if key else "")
+        if repairs is None:
+            raise bad(f"frame {frame}: {where} {problem}", where)
+        _record(repairs, stream_id, Repair(frame, where, problem or ""), "dropped the word")
     return words
+
+
+def _record(repairs: list[Repair], stream_id: str, repair: Repair, action: str) -> None:
+    repairs.append(repair)
+    where = f"frame {repair.frame}: {repair.field} " if repair.field and not repair.problem.startswith("frame") else ""
+    log.warning("stream %r: %s%s; %s (--lenient)", stream_id, where, repair.problem, action)

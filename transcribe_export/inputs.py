@@ -11,7 +11,7 @@ import json
 from pathlib import Path
 from typing import Any, Iterator, TypeVar
 
-from transcribe_export.collector import Collected, order_words, read_capture
+from transcribe_export.collector import Collected, CollectOptions, order_words, read_capture
 from transcribe_export.errors import InputError
 from transcribe_export.frames import validate_word
 from transcribe_export.models import CollectStats, SessionInfo, Word
@@ -59,7 +59,7 @@ def _text_or(value: Any, default: T) -> str | T:
     return value if isinstance(value, str) else default
 
 
-def load_input(path: Path) -> Collected:
+def load_input(path: Path, options: CollectOptions | None = None) -> Collected:
     """Read one offline input into the same shape the live collector returns.
 
     Raises:
@@ -75,7 +75,7 @@ def load_input(path: Path) -> Collected:
         raise InputError(f"cannot read {str(path)!r} ({exc.strerror})", stream_id=name) from None
     is_json = path.suffix.lower() == ".json" or head[:1] in (b"{", b"[")
     if not is_json:
-        return read_capture(_chunks(path), SessionInfo(stream_id=name, status="completed"))
+        return read_capture(_chunks(path), SessionInfo(stream_id=name, status="completed"), options=options)
     try:
         document = json.loads(path.read_bytes().decode("utf-8"), parse_constant=_reject_constant)
     except UnicodeDecodeError:

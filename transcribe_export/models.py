@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, Mapping
 
-__all__ = ["CollectStats", "Cue", "SessionInfo", "Transcript", "Word", "is_punctuation", "to_ms"]
+__all__ = ["CollectStats", "Cue", "Repair", "SessionInfo", "Transcript", "Word", "is_punctuation", "to_ms"]
 
 
 def to_ms(seconds: float) -> int:
@@ -127,14 +127,41 @@ class SessionInfo:
 
 
 @dataclass(frozen=True, slots=True)
+class Repair:
+    """A bad word (or frame) dropped in ``--lenient`` mode.
+
+    Attributes:
+        frame: the 1-based data frame it was in.
+        field: where in the frame (``words[3].start``), or ``None`` for the frame itself.
+        problem: what was wrong with it.
+    """
+
+    frame: int
+    field: str | None
+    problem: str
+
+
+@dataclass(frozen=True, slots=True)
 class CollectStats:
-    """Counts of what the collector saw and repaired, kept in the JSON transcript."""
+    """Counts of what the collector saw and repaired, kept in the JSON transcript.
+
+    Attributes:
+        frames: data frames read on the connection that delivered the words.
+        words_received: words in those frames (before ordering and de-duplication).
+        duplicates_removed: exact duplicates dropped.
+        reordered: the words did not arrive in start-time order.
+        connections: connections made to the words stream.
+        restarts: times a replay disagreed with what was collected, so collection started over.
+        repairs: what ``--lenient`` dropped.
+    """
 
     frames: int = 0
     words_received: int = 0
     duplicates_removed: int = 0
     reordered: bool = False
     connections: int = 1
+    restarts: int = 0
+    repairs: tuple[Repair, ...] = ()
 
     def as_dict(self) -> dict[str, Any]:
         """A plain dict for the JSON transcript."""
@@ -144,6 +171,8 @@ class CollectStats:
             "duplicates_removed": self.duplicates_removed,
             "reordered": self.reordered,
             "connections": self.connections,
+            "restarts": self.restarts,
+            "repairs": [{"frame": r.frame, "field": r.field, "problem": r.problem} for r in self.repairs],
         }
 
 

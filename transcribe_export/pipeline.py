@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Sequence
 
 from transcribe_export.client import HeyGenClient
-from transcribe_export.collector import Collected, collect
+from transcribe_export.collector import Collected, CollectOptions, collect
 from transcribe_export.errors import ConfigurationError
 from transcribe_export.files import safe_name, write_atomic
 from transcribe_export.models import Transcript
@@ -79,6 +79,7 @@ def export_session(
     out_dir: Path | None = None,
     formats: Sequence[str] = DEFAULT_FORMATS,
     settings: SegmentSettings | None = None,
+    options: CollectOptions | None = None,
 ) -> Transcript:
     """Collect one session, cut its cues and (if ``out_dir`` is given) write its files.
 
@@ -87,7 +88,7 @@ def export_session(
             no file is written then.
     """
     formats = check_formats(formats)
-    transcript = build_transcript(collect(client, stream_id), settings)
+    transcript = build_transcript(collect(client, stream_id, options), settings)
     if out_dir is not None:
         write_transcript(transcript, out_dir, formats)
     return transcript
