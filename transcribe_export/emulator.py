@@ -13,6 +13,13 @@ Beside it, an optional ``<name>.status.json`` overrides the status answer,
 e.g. ``{"status": "error", "error_message": "avatar failed to load"}``
 (a status file with no ``.sse`` describes a session without words).
 Without one, the status is ``completed``.
+
+To test what the network does to a client, an id may name a scenario:
+``drop--product-demo`` serves ``product-demo`` with its first connection
+cut after 3 frames. :mod:`transcribe_export.scenarios` lists them all
+(429 with Retry-After, 5xx bursts, pending -> streaming -> completed with
+real pacing, CR or CRLF endings, one-byte chunks, a BOM, bad frames, a
+redirect, …); a scenario file maps ids to scenarios with your own values.
 """
 
 from __future__ import annotations
@@ -20,8 +27,9 @@ from __future__ import annotations
 import hmac
 import json
 import logging
-import re
+import socket
 import threading
+import time
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -29,6 +37,7 @@ from typing import Any
 from urllib.parse import unquote
 
 from transcribe_export.files import safe_name
+from transcribe_export.scenarios import Scenario, SessionData, render_stream, scenario_for_id
 
 __all__ = ["Emulator", "RequestRecord"]
 
@@ -51,9 +60,23 @@ def _error(code: str, message: str) -> dict[str, Any]:
     return {"error": {"code": code, "message": message, "param": None, "doc_url": None}}
 
 
+_ERROR_BODIES = {
+    429: ("rate_limit_exceeded", "Too many requests. Retry after the duration specified in the Retry-After header."),
+    500: ("internal_error", "Internal server error."),
+    502: ("bad_gateway", "Bad gateway."),
+    503: ("service_unavailable", "Service temporarily unavailable."),
+    504: ("gateway_timeout", "Gateway timeout."),
+}
+
+
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     server: "_Server"
+
+    def setup(self) -> None:
+        super().setup()
+        # Each write should leave at once: tests split CRLF pairs across packets.
+        self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
 
     def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - the base class's name
         log.debug("emulator: " + format, *args)
@@ -89,84 +112,169 @@ class _Handler(BaseHTTPRequestHandler):
         if stream_id is None or len(segments) > 2 or (len(segments) == 2 and segments[1] != "words"):
             self._send_json(404, _error("not_found", "Resource not found."))
             return
-        session = self.server.find(stream_id)
+        name, scenario = self.server.resolve(stream_id)
+        session = self.server.find(name)
         if session is None:
             self._send_json(404, _error("not_found", "Streaming session not found."))
             return
-        if len(segments) == 1:
-            self._send_json(200, {"data": {"stream_id": stream_id, **session.status}})
-        elif session.words is None:
+        kind = "status" if len(segments) == 1 else "words"
+        started, count = self.server.visit(stream_id, kind)
+        errors = scenario.status_errors if kind == "status" else scenario.words_errors
+        if count <= len(errors):
+            code = errors[count - 1]
+            headers = {"Retry-After": scenario.retry_after} if scenario.retry_after and code in (429, 503) else {}
+            self._send_json(code, _error(*_ERROR_BODIES.get(code, ("error", "Error."))), headers)
+            return
+        live = _Timeline(started, scenario, len(session.data.frames) if session.data else 0)
+        if kind == "status":
+            self._send_json(200, {"data": {"stream_id": stream_id, **live.status(session.status, scenario)}})
+        elif session.data is None:
             self._send_json(404, _error("not_found", "No word timestamps for this session."))
+        elif "redirect" in stream_id.partition("--")[0].split("+") or scenario.redirect_words:
+            target = scenario.redirect_words or self.server.redirect_target
+            self.send_response(307)
+            self.send_header("Location", target.rstrip("/") + self.path)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
         else:
-            self._send_stream(session.words)
+            try:
+                self._send_stream(session.data, scenario, live, count - len(errors))
+            except (BrokenPipeError, ConnectionResetError):
+                log.debug("emulator: the client went away during %r", stream_id)
 
-    def _send_stream(self, body: bytes) -> None:
+    # -- the words stream --------------------------------------------------
+
+    def _chunk(self, data: bytes) -> None:
+        self.wfile.write(b"%x\r\n%s\r\n" % (len(data), data))
+        self.wfile.flush()
+
+    def _send(self, data: bytes, scenario: Scenario) -> None:
+        if not scenario.chunk_bytes:
+            self._chunk(data)
+            return
+        for i in range(0, len(data), scenario.chunk_bytes):
+            self._chunk(data[i : i + scenario.chunk_bytes])
+            if scenario.pace_s and not scenario.live:
+                time.sleep(scenario.pace_s)
+
+    def _wait(self, seconds: float, scenario: Scenario) -> None:
+        """Stay quiet for ``seconds``, sending keep-alive comments if the scenario does."""
+        end = time.monotonic() + seconds
+        while (left := end - time.monotonic()) > 0:
+            time.sleep(min(left, scenario.keepalive_s or left))
+            if scenario.keepalive_s and end - time.monotonic() > 0:
+                self._chunk(b": keep-alive" + scenario.eol.encode())
+
+    def _send_stream(self, data: SessionData, scenario: Scenario, live: "_Timeline", connection: int) -> None:
+        events, end = render_stream(data, scenario, connection)
         self.send_response(200)
         self.send_header("Content-Type", "text/event-stream")
         self.send_header("Cache-Control", "no-cache")
         self.send_header("Transfer-Encoding", "chunked")
         self.end_headers()
-        # One HTTP chunk per event, as a live server would flush them.
-        for event in _split_events(body):
-            self.wfile.write(b"%x\r\n%s\r\n" % (len(event), event))
+        cut = scenario.drop_after is not None and connection <= scenario.drop_connections
+        for number, event in enumerate(events):
+            if cut and number == scenario.drop_after:
+                # A chunk that promises 100 bytes and delivers 9: a cut, not an end.
+                self.wfile.write(b"64\r\ndata: par")
+                self.wfile.flush()
+                self.close_connection = True
+                self.connection.shutdown(socket.SHUT_RDWR)
+                return
+            if scenario.idle_after is not None and number == scenario.idle_after:
+                self._wait(scenario.idle_s, scenario)
+            self._wait(live.until_frame(number), scenario)
+            self._send(event, scenario)
+        if end is not None:
+            self._wait(live.until_frame(len(events)), scenario)
+            self._send(end, scenario)
         self.wfile.write(b"0\r\n\r\n")
         self.wfile.flush()
 
 
-_EVENT_END = re.compile(rb"\r\n\r\n|\n\n|\r\r")
+@dataclass(frozen=True, slots=True)
+class _Timeline:
+    """Where a live session is: pending, then one frame every ``pace_s``, then completed."""
 
+    started: float
+    scenario: Scenario
+    frames: int
 
-def _split_events(body: bytes) -> list[bytes]:
-    """Cut a capture after each blank line, keeping every byte.
+    def _elapsed(self) -> float:
+        return time.monotonic() - self.started
 
-    Only the HTTP chunking depends on it (the client must cope with any
-    chunking), so mixed line endings that it misses just make larger chunks.
+    def until_frame(self, number: int) -> float:
+        """Seconds until frame ``number`` (0-based; ``frames`` is the end) is published."""
+        if not self.scenario.live:
+            return 0.0
+        return max(0.0, self.scenario.pending_s + (number + 1) * self.scenario.pace_s - self._elapsed())
 
-    >>> _split_events(b"data: a\\n\\ndata: b\\r\\n\\r\\nrest")
-    [b'data: a\\n\\n', b'data: b\\r\\n\\r\\n', b'rest']
-    """
-    pieces, start = [], 0
-    for match in _EVENT_END.finditer(body):
-        pieces.append(body[start : match.end()])
-        start = match.end()
-    if start < len(body):
-        pieces.append(body[start:])
-    return pieces
+    def status(self, recorded: dict[str, Any], scenario: Scenario) -> dict[str, Any]:
+        elapsed = self._elapsed()
+        if elapsed < scenario.pending_s:
+            return {"status": "pending"}
+        if scenario.live and self.until_frame(self.frames) > 0:
+            return {"status": "streaming", "hls_url": "https://example.invalid/live.m3u8"}
+        return {**recorded, **(scenario.status or {})}
 
 
 @dataclass(frozen=True, slots=True)
 class _Session:
     status: dict[str, Any]
-    words: bytes | None
+    data: SessionData | None
 
 
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
 
-    def __init__(self, address: tuple[str, int], samples: Path, api_key: str | None) -> None:
+    def __init__(
+        self,
+        address: tuple[str, int],
+        samples: Path,
+        api_key: str | None,
+        scenarios: dict[str, tuple[str, Scenario]],
+        redirect_target: str | None,
+    ) -> None:
         super().__init__(address, _Handler)
         self.samples = samples
         self.api_key = api_key
+        self.scenarios = scenarios
+        self.redirect_target = redirect_target or f"http://127.0.0.2:{self.server_address[1]}"
         self.requests: list[RequestRecord] = []
+        self._visits: dict[tuple[str, str], int] = {}
+        self._started: dict[str, float] = {}
         self._lock = threading.Lock()
 
     def record(self, record: RequestRecord) -> None:
         with self._lock:
             self.requests.append(record)
 
-    def find(self, stream_id: str) -> _Session | None:
-        for name in dict.fromkeys((stream_id, safe_name(stream_id))):
-            if "/" in name or "\\" in name or name.startswith("."):
+    def visit(self, stream_id: str, kind: str) -> tuple[float, int]:
+        """When this id was first asked for, and how many ``kind`` requests it has had (this one included)."""
+        with self._lock:
+            started = self._started.setdefault(stream_id, time.monotonic())
+            count = self._visits[(stream_id, kind)] = self._visits.get((stream_id, kind), 0) + 1
+            return started, count
+
+    def resolve(self, stream_id: str) -> tuple[str, Scenario]:
+        """The session file and the scenario an id asks for."""
+        if stream_id in self.scenarios:
+            return self.scenarios[stream_id]
+        return scenario_for_id(stream_id) or (stream_id, Scenario())
+
+    def find(self, name: str) -> _Session | None:
+        for candidate in dict.fromkeys((name, safe_name(name))):
+            if "/" in candidate or "\\" in candidate or candidate.startswith("."):
                 continue  # never let an id reach outside the folder
-            words_path = self.samples / f"{name}.sse"
-            status_path = self.samples / f"{name}.status.json"
+            words_path = self.samples / f"{candidate}.sse"
+            status_path = self.samples / f"{candidate}.status.json"
             if not words_path.is_file() and not status_path.is_file():
                 continue
             status: dict[str, Any] = {"status": "completed"}
             if status_path.is_file():
                 status = json.loads(status_path.read_text(encoding="utf-8"))
-            words = words_path.read_bytes() if words_path.is_file() else None
-            return _Session(status, words)
+            data = SessionData.from_capture(words_path.read_bytes()) if words_path.is_file() else None
+            return _Session(status, data)
         return None
 
 
@@ -179,10 +287,23 @@ class Emulator:
         port: the port; 0 picks a free one.
         api_key: if given, requests must carry it (``x-api-key`` or Bearer);
             otherwise any request is served.
+        scenarios: ids mapped to ``(session name, scenario)``, as
+            :func:`~transcribe_export.scenarios.load_scenario_file` reads them.
+        redirect_target: where the ``redirect`` scenario sends the words
+            request (default: the same port on 127.0.0.2).
     """
 
-    def __init__(self, samples: Path, *, host: str = "127.0.0.1", port: int = 0, api_key: str | None = None) -> None:
-        self._server = _Server((host, port), Path(samples), api_key)
+    def __init__(
+        self,
+        samples: Path,
+        *,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        api_key: str | None = None,
+        scenarios: dict[str, tuple[str, Scenario]] | None = None,
+        redirect_target: str | None = None,
+    ) -> None:
+        self._server = _Server((host, port), Path(samples), api_key, scenarios or {}, redirect_target)
         self._thread: threading.Thread | None = None
 
     @property
