@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Callable, NoReturn, Sequence, TypeVar
 
 import click
+import yaml
 
 from transcribe_export._version import __version__
 from transcribe_export.client import DEFAULT_BASE_URL, HeyGenClient, is_loopback_url
@@ -25,6 +26,7 @@ from transcribe_export.inputs import input_name, load_input
 from transcribe_export.pipeline import DEFAULT_FORMATS, build_transcript, check_formats, export_session, write_transcript
 from transcribe_export.resources import bundled_dir
 from transcribe_export.retry import RetryPolicy
+from transcribe_export.scenarios import load_scenario_file
 
 __all__ = ["main"]
 
@@ -158,7 +160,7 @@ def main() -> None:
               help="Don't wait for pending or streaming sessions: report them not ready (exit 75) for a later run.")
 @click.option("--wait-timeout", type=click.FloatRange(min=0), default=600.0, show_default=True,
               help="Seconds to wait for a pending session to start.")
-@click.option("--max-duration", type=click.FloatRange(min=1), default=3900.0, show_default=True,
+@click.option("--max-duration", type=click.FloatRange(min=0.1), default=3900.0, show_default=True,
               help="Seconds to follow a live words stream before giving up (HeyGen caps sessions at 1 h).")
 @click.option("--retries", type=click.IntRange(min=0), default=5, show_default=True,
               help="Retries after 429, 5xx, connection errors and cut streams (other 4xx never retry).")
@@ -286,7 +288,9 @@ def convert(
 @click.option("--samples", type=click.Path(exists=True, file_okay=False, path_type=Path), default=None,
               help="Folder of <id>.sse sessions (default: the bundled samples).")
 @click.option("--api-key", default=None, help="Require this key (a test key, not a real one). Default: accept any request.")
-def emulate(port: int, samples: Path | None, api_key: str | None) -> None:
+@click.option("--scenarios", "scenario_file", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
+              help="A YAML file mapping ids to misbehaviour scenarios (see README).")
+def emulate(port: int, samples: Path | None, api_key: str | None, scenario_file: Path | None) -> None:
     """Run a HeyGen-compatible server on 127.0.0.1 that serves a folder of sessions.
 
     Each <id>.sse in the folder is served as session <id> (status
@@ -294,14 +298,25 @@ def emulate(port: int, samples: Path | None, api_key: str | None) -> None:
     status, e.g. {"status": "error", "error_message": "..."}. Unknown ids
     get HeyGen's 404, a wrong key HeyGen's 401. Stop it with Ctrl-C.
 
+    To test how a client copes with the network, prefix an id with a
+    scenario: drop--product-demo cuts the first connection after 3 frames,
+    ratelimit--product-demo answers 429 with Retry-After first,
+    crlf+tiny-chunks--ja-tutorial combines two. The README lists them all.
+
     \b
     Example:
       transcribe-export emulate --port 8765 &
       HEYGEN_BASE_URL=http://127.0.0.1:8765 transcribe-export export product-demo
     """
     folder = samples if samples is not None else bundled_dir("samples")
+    scenarios = {}
+    if scenario_file is not None:
+        try:
+            scenarios = load_scenario_file(scenario_file)
+        except (ValueError, TypeError, yaml.YAMLError) as exc:
+            _fail_usage(ConfigurationError(f"the scenario file is not valid: {exc}", key="scenarios", file=str(scenario_file)))
     try:
-        emulator = Emulator(folder, port=port, api_key=api_key)
+        emulator = Emulator(folder, port=port, api_key=api_key, scenarios=scenarios)
     except OSError as exc:
         _fail_usage(ConfigurationError(f"cannot listen on 127.0.0.1:{port} ({exc.strerror})", key="port",
                                        hint="Choose another --port, or 0 for any free one."))

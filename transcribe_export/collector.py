@@ -285,10 +285,9 @@ def _failed(session: SessionInfo) -> SessionFailedError:
 
 def _wait_until_started(client: HeyGenClient, stream_id: str, options: CollectOptions) -> SessionInfo:
     """Poll a pending session until it streams, completes or fails."""
-    started = time.monotonic()
-    deadline = started + options.wait_timeout
+    deadline = time.monotonic() + options.wait_timeout
     interval = options.poll_interval
-    session = client.get_session(stream_id, deadline=deadline)
+    session = client.get_session(stream_id)
     while session.status not in ("streaming", "completed", "error"):
         if not options.wait:
             raise NotReadyError(f"the session is still {session.status}", stream_id=stream_id, status=session.status)
@@ -301,9 +300,10 @@ def _wait_until_started(client: HeyGenClient, stream_id: str, options: CollectOp
                 stream_id=stream_id,
                 hint="Raise --wait-timeout, or use --no-wait and export it in a later run.",
             )
+        log.info("stream %r is %s; asking again in %.1f s", stream_id, session.status, min(interval, left))
         time.sleep(min(interval, left))
         interval = min(interval * 1.5, options.poll_max)
-        session = client.get_session(stream_id, deadline=deadline)
+        session = client.get_session(stream_id)
     if session.status == "error":
         raise _failed(session)
     if session.status == "streaming" and not options.wait:

@@ -54,6 +54,7 @@ class RequestRecord:
     raw_path: str
     stream_id: str | None
     headers: dict[str, str]
+    at: float = 0.0  # time.monotonic() when it arrived
 
 
 def _error(code: str, message: str) -> dict[str, Any]:
@@ -105,7 +106,7 @@ class _Handler(BaseHTTPRequestHandler):
         raw_path = self.path.split("?", 1)[0]
         segments = raw_path[len(_PREFIX) :].split("/") if raw_path.startswith(_PREFIX) else []
         stream_id = unquote(segments[0]) if segments and segments[0] else None
-        self.server.record(RequestRecord("GET", self.path, stream_id, dict(self.headers.items())))
+        self.server.record(RequestRecord("GET", self.path, stream_id, dict(self.headers.items()), time.monotonic()))
         if not self._authorized():
             self._send_json(401, _error("authentication_failed", "Invalid or expired API key. Verify your x-api-key header."))
             return

@@ -1,0 +1,350 @@
+"""One end-to-end export per emulator scenario, over real sockets.
+
+Each asserts the exact words (read from the sample without our parser) or
+the exact error and exit code, and that a failure leaves no file behind.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+from test_client import Server, send
+
+from conftest import KEY, SAMPLES, words_in_capture
+from transcribe_export.cli import main
+from transcribe_export.emulator import Emulator
+from transcribe_export.files import safe_name
+from transcribe_export.scenarios import BUILTIN, load_scenario_file
+
+
+def export(emu: Emulator, stream_id: str, out: Path, *extra: str) -> Result:
+    env = {"HEYGEN_API_KEY": KEY, "HEYGEN_BASE_URL": emu.base_url, "HEYGEN_BEARER_TOKEN": None}
+    return CliRunner().invoke(main, ["export", stream_id, "-o", str(out), *extra], env=env, catch_exceptions=False)
+
+
+def document(out: Path, stream_id: str) -> dict:
+    return json.loads((out / f"{safe_name(stream_id)}.json").read_text(encoding="utf-8"))
+
+
+def tokens(out: Path, stream_id: str) -> list[dict]:
+    return document(out, stream_id)["tokens"]
+
+
+def spoken(sample: str) -> list[dict]:
+    return words_in_capture(SAMPLES / f"{sample}.sse")
+
+
+@pytest.fixture
+def emu() -> Emulator:
+    with Emulator(SAMPLES, api_key=KEY) as emulator:
+        yield emulator
+
+
+# -- scenarios that must end in exactly the spoken words ----------------------
+
+EXACT = [
+    "live--es-bienvenida",
+    "5xx--es-bienvenida",
+    "drop--product-demo",
+    "eof-once--product-demo",
+    "cr--product-demo",
+    "crlf--product-demo",
+    "tiny-chunks--ja-tutorial",
+    "bom--es-bienvenida",
+    "multiline--support-answer",
+    "unknown-events--product-demo",
+    "end-no-data--es-bienvenida",
+    "shuffled--product-demo",
+    "duplicated--support-answer",
+    "trickle--es-bienvenida",
+    "cr+tiny-chunks--es-bienvenida",
+]
+
+
+@pytest.mark.parametrize("stream_id", EXACT)
+def test_scenario_gives_exactly_the_spoken_words(stream_id: str, emu: Emulator, tmp_path: Path) -> None:
+    result = export(emu, stream_id, tmp_path, "--retries", "3")
+    assert result.exit_code == 0, result.stderr
+    assert tokens(tmp_path, stream_id) == spoken(stream_id.split("--")[1])
+
+
+def test_lifecycle_pending_streaming_completed(emu: Emulator, tmp_path: Path) -> None:
+    stream_id = "lifecycle--es-bienvenida"
+    result = export(emu, stream_id, tmp_path)
+    assert result.exit_code == 0, result.stderr
+    assert tokens(tmp_path, stream_id) == spoken("es-bienvenida")
+    status_requests = [r for r in emu.requests if not r.raw_path.endswith("/words")]
+    assert len(status_requests) >= 3  # polled while pending, then once more for end_reason
+    assert document(tmp_path, stream_id)["session"]["status"] == "completed"
+
+
+def test_ratelimit_waits_for_retry_after_before_every_retry(emu: Emulator, tmp_path: Path) -> None:
+    stream_id = "ratelimit--es-bienvenida"
+    result = export(emu, stream_id, tmp_path)
+    assert result.exit_code == 0, result.stderr
+    assert tokens(tmp_path, stream_id) == spoken("es-bienvenida")
+    times = [r.at for r in emu.requests]
+    # status 429, 429, 200 then words 429, 200: every request after a 429 waited its Retry-After: 1
+    assert len(times) == 5
+    for before, after in [(0, 1), (1, 2), (3, 4)]:
+        assert times[after] - times[before] >= 0.95
+
+
+def test_retry_after_is_capped(emu: Emulator, tmp_path: Path) -> None:
+    scenarios = load_scenario_from({"slow": {"session": "es-bienvenida", "status_errors": [429], "retry_after": "3600"}}, tmp_path)
+    with Emulator(SAMPLES, scenarios=scenarios) as emulator:
+        result = export(emulator, "slow", tmp_path / "out", "--retry-after-max", "0.2")
+        assert result.exit_code == 0, result.stderr
+        assert emulator.requests[1].at - emulator.requests[0].at < 2
+
+
+def test_ids_resume_with_last_event_id(emu: Emulator, tmp_path: Path) -> None:
+    stream_id = "ids--product-demo"
+    result = export(emu, stream_id, tmp_path)
+    assert result.exit_code == 0, result.stderr
+    assert tokens(tmp_path, stream_id) == spoken("product-demo")
+    words_requests = [r for r in emu.requests if r.raw_path.endswith("/words")]
+    assert "Last-Event-ID" not in words_requests[0].headers
+    assert words_requests[1].headers["Last-Event-ID"] == "3"
+    assert document(tmp_path, stream_id)["collection"]["connections"] == 2
+
+
+def test_drop_reconnects_once(emu: Emulator, tmp_path: Path) -> None:
+    assert export(emu, "drop--product-demo", tmp_path).exit_code == 0
+    assert document(tmp_path, "drop--product-demo")["collection"]["connections"] == 2
+
+
+def test_replay_that_disagrees_starts_over(emu: Emulator, tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    stream_id = "replay-differs--product-demo"
+    with caplog.at_level(logging.WARNING):
+        result = export(emu, stream_id, tmp_path)
+    assert result.exit_code == 0, result.stderr
+    expected = spoken("product-demo")
+    first = dict(expected[0], start=expected[0]["start"] + 0.25, end=expected[0]["end"] + 0.25)
+    got = tokens(tmp_path, stream_id)
+    assert got[1:] == expected[1:] and got[0]["start"] == pytest.approx(first["start"])
+    assert document(tmp_path, stream_id)["collection"]["restarts"] == 1
+    assert "replayed a history that differs from what was collected; starting over" in result.stderr
+
+
+def test_shuffled_and_duplicated_are_counted(emu: Emulator, tmp_path: Path) -> None:
+    export(emu, "shuffled--product-demo", tmp_path)
+    export(emu, "duplicated--product-demo", tmp_path)
+    assert document(tmp_path, "shuffled--product-demo")["collection"]["reordered"] is True
+    duplicated = document(tmp_path, "duplicated--product-demo")["collection"]
+    assert duplicated["duplicates_removed"] == len(spoken("product-demo"))
+
+
+def test_keepalive_comments_keep_a_quiet_stream_alive(emu: Emulator, tmp_path: Path) -> None:
+    result = export(emu, "keepalive--es-bienvenida", tmp_path, "--read-timeout", "0.6", "--retries", "0")
+    assert result.exit_code == 0, result.stderr
+    assert tokens(tmp_path, "keepalive--es-bienvenida") == spoken("es-bienvenida")
+
+
+def test_empty_session_writes_empty_subtitles(emu: Emulator, tmp_path: Path) -> None:
+    result = export(emu, "empty--product-demo", tmp_path)
+    assert result.exit_code == 0, result.stderr
+    assert (tmp_path / "empty--product-demo.srt").read_text() == ""
+    assert (tmp_path / "empty--product-demo.vtt").read_text() == "WEBVTT\n"
+    assert tokens(tmp_path, "empty--product-demo") == []
+
+
+# -- scenarios that must fail, with the exact message ------------------------
+
+FAILING = [
+    ("garbage--product-demo", [], "frame 2 is not valid JSON (Expecting value at line 1 column 13)."),
+    ("bad-missing-word--product-demo", [], "frame 2: words[0].word is missing."),
+    ("bad-missing-start--product-demo", [], "frame 2: words[0].start is missing."),
+    ("bad-non-string--product-demo", [], "frame 2: words[0].word is 42, not a string."),
+    ("bad-nan--product-demo", [], "frame 2 holds NaN, which is not a finite number (JSON has no NaN)."),
+    ("bad-infinity--product-demo", [], "frame 2 holds Infinity, which is not a finite number (JSON has no Infinity)."),
+    ("bad-negative--product-demo", [], "frame 2: words[0].start is -1.5, a negative time."),
+    ("huge-frame--product-demo", [], "frame 2 is larger than the 1,048,576-byte limit. Raise the limit if the frame is genuine (--max-frame-bytes)."),
+    ("error--product-demo", [], "HeyGen reports the session failed: avatar failed to load."),
+    ("no-end--product-demo", ["--retries", "1"],
+     "the words stream was cut 2 times without its 'end' event (the stream ended without its 'end' event);"
+     " 169 words arrived, so nothing was written. Run the export again later, or raise --retries."),
+    ("5xx--product-demo", ["--retries", "1"],
+     "HeyGen answered HTTP 502 bad_gateway: Bad gateway. (gave up after 2 attempts)."),
+]
+
+
+@pytest.mark.parametrize(("stream_id", "extra", "message"), FAILING, ids=[f[0].split("--")[0] for f in FAILING])
+def test_scenario_fails_clearly_and_leaves_nothing(stream_id: str, extra: list[str], message: str, emu: Emulator, tmp_path: Path) -> None:
+    result = export(emu, stream_id, tmp_path, *extra)
+    assert result.exit_code == 1
+    errors = [line for line in result.stderr.splitlines() if line.startswith("Error:")]
+    assert errors == [f"Error: stream {stream_id!r}: {message}"]
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_reversed_times_fail(emu: Emulator, tmp_path: Path) -> None:
+    result = export(emu, "bad-reversed--product-demo", tmp_path)
+    assert result.exit_code == 1
+    assert "frame 2: words[0].end is " in result.stderr and ", before its start " in result.stderr
+
+
+@pytest.mark.parametrize("kind", ["missing-word", "missing-start", "non-string", "negative", "reversed"])
+def test_lenient_drops_the_bad_word_and_records_it(kind: str, emu: Emulator, tmp_path: Path) -> None:
+    stream_id = f"bad-{kind}--product-demo"
+    result = export(emu, stream_id, tmp_path, "--lenient")
+    assert result.exit_code == 0, result.stderr
+    expected = spoken("product-demo")
+    frame_two_first = len(json.loads(
+        [ln for ln in (SAMPLES / "product-demo.sse").read_text().splitlines() if ln.startswith("data: {")][0][6:]
+    )["words"])
+    assert tokens(tmp_path, stream_id) == expected[:frame_two_first] + expected[frame_two_first + 1:]
+    repairs = document(tmp_path, stream_id)["collection"]["repairs"]
+    assert len(repairs) == 1 and repairs[0]["frame"] == 2 and repairs[0]["field"].startswith("words[0]")
+    assert result.stderr.count("(--lenient)") == 1
+
+
+def test_lenient_drops_a_garbage_frame_whole(emu: Emulator, tmp_path: Path) -> None:
+    result = export(emu, "garbage--product-demo", tmp_path, "--lenient")
+    assert result.exit_code == 0, result.stderr
+    assert document(tmp_path, "garbage--product-demo")["collection"]["repairs"][0]["frame"] == 2
+
+
+def test_raising_the_frame_limit_accepts_the_huge_frame(emu: Emulator, tmp_path: Path) -> None:
+    result = export(emu, "huge-frame--product-demo", tmp_path, "--max-frame-bytes", "8000000")
+    assert result.exit_code == 0, result.stderr
+
+
+def test_max_words(emu: Emulator, tmp_path: Path) -> None:
+    result = export(emu, "product-demo", tmp_path, "--max-words", "10")
+    assert result.exit_code == 1
+    assert "the session holds more than 10 words" in result.stderr
+
+
+# -- waiting, deadlines and timeouts ---------------------------------------
+
+
+def test_no_wait_reports_not_ready_with_exit_75(emu: Emulator, tmp_path: Path) -> None:
+    for stream_id in ("lifecycle--es-bienvenida", "live--product-demo"):
+        result = export(emu, stream_id, tmp_path, "--no-wait")
+        assert (result.exit_code, result.stdout, result.stderr) == (75, "", "")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_no_wait_failure_beats_not_ready(emu: Emulator, tmp_path: Path) -> None:
+    env = {"HEYGEN_API_KEY": KEY, "HEYGEN_BASE_URL": emu.base_url}
+    result = CliRunner().invoke(main, ["export", "lifecycle--es-bienvenida", "nope", "-o", str(tmp_path), "--no-wait"], env=env)
+    assert result.exit_code == 1
+
+
+def test_wait_timeout(emu: Emulator, tmp_path: Path) -> None:
+    result = export(emu, "lifecycle--es-bienvenida", tmp_path, "--wait-timeout", "0.2")
+    assert result.exit_code == 1
+    assert result.stderr.startswith(
+        "Error: stream 'lifecycle--es-bienvenida': the session was still pending after 0.2 s of waiting."
+        " Raise --wait-timeout, or use --no-wait and export it in a later run."
+    )
+
+
+def test_max_duration(emu: Emulator, tmp_path: Path) -> None:
+    result = export(emu, "live--product-demo", tmp_path, "--max-duration", "0.5")
+    assert result.exit_code == 1
+    assert "Error: stream 'live--product-demo': the words stream had no 'end' event after 0.5 s (" in result.stderr
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_read_timeout_on_a_silent_stream(emu: Emulator, tmp_path: Path) -> None:
+    result = export(emu, "idle--es-bienvenida", tmp_path, "--read-timeout", "0.4", "--retries", "1")
+    assert result.exit_code == 1
+    assert "Error: stream 'idle--es-bienvenida': the words stream was cut 2 times without its 'end' event" in result.stderr
+    assert "read timed out" in result.stderr
+
+
+def test_connect_timeout(tmp_path: Path) -> None:
+    import socket
+
+    # A listener whose backlog is full: the kernel drops further SYNs, so connecting hangs.
+    with socket.socket() as server:
+        server.bind(("127.0.0.1", 0))
+        server.listen(0)
+        port = server.getsockname()[1]
+        fillers = []
+        for _ in range(4):
+            filler = socket.socket()
+            filler.setblocking(False)
+            filler.connect_ex(("127.0.0.1", port))
+            fillers.append(filler)
+        env = {"HEYGEN_API_KEY": KEY, "HEYGEN_BASE_URL": f"http://127.0.0.1:{port}"}
+        result = CliRunner().invoke(
+            main, ["export", "abc", "-o", str(tmp_path), "--connect-timeout", "0.3", "--retries", "0"], env=env
+        )
+        for filler in fillers:
+            filler.close()
+    assert result.exit_code == 1
+    assert f"Error: stream 'abc': connecting to 127.0.0.1:{port} timed out after 0.3 s." in result.stderr
+
+
+# -- security -----------------------------------------------------------------
+
+
+def test_redirect_never_reaches_the_second_listener(tmp_path: Path) -> None:
+    with Server(send(200, b"{}"), host="127.0.0.2") as other:
+        with Emulator(SAMPLES, api_key=KEY, redirect_target=other.url) as emulator:
+            result = export(emulator, "redirect--product-demo", tmp_path)
+    assert result.exit_code == 1
+    assert "HeyGen answered 307 with a redirect to 127.0.0.2:" in result.stderr
+    assert other.seen == []
+
+
+def test_a_failing_run_never_shows_the_key_anywhere(emu: Emulator, tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.DEBUG)
+    outputs = []
+    for stream_id in ("5xx--product-demo", "garbage--product-demo", "drop--product-demo", "nope", "redirect--x"):
+        result = export(emu, stream_id, tmp_path, "-vvv", "--retries", "1")
+        outputs.append(result.stdout + result.stderr)
+    assert emu.requests and all(r.headers.get("x-api-key") == KEY for r in emu.requests)  # it was sent...
+    everything = "\n".join(outputs) + "\n".join(r.getMessage() for r in caplog.records)
+    assert "DEBUG" in everything  # the debug log really ran
+    for path in tmp_path.rglob("*"):
+        if path.is_file():
+            everything += path.read_text(encoding="utf-8", errors="replace")
+    assert KEY not in everything  # ...and shown nowhere
+
+
+# -- the scenario file --------------------------------------------------------
+
+
+def load_scenario_from(sessions: dict, tmp_path: Path) -> dict:
+    import yaml
+
+    path = tmp_path / "scenarios.yaml"
+    path.write_text(yaml.safe_dump({"sessions": sessions}))
+    return load_scenario_file(path)
+
+
+def test_scenario_file_maps_ids_to_sessions_and_overrides(tmp_path: Path) -> None:
+    scenarios = load_scenario_from({"my-test": {"session": "product-demo", "scenario": "drop", "drop_after": 5}}, tmp_path)
+    with Emulator(SAMPLES, scenarios=scenarios) as emulator:
+        result = export(emulator, "my-test", tmp_path / "out")
+    assert result.exit_code == 0, result.stderr
+    assert tokens(tmp_path / "out", "my-test") == spoken("product-demo")
+    assert document(tmp_path / "out", "my-test")["collection"]["connections"] == 2
+
+
+@pytest.mark.parametrize(
+    ("sessions", "message"),
+    [
+        ({"x": {"scenario": "nonsense"}}, "session 'x': unknown scenario 'nonsense'"),
+        ({"x": {"drop_afterr": 3}}, "session 'x': unknown key 'drop_afterr'"),
+    ],
+)
+def test_scenario_file_errors(sessions: dict, message: str, tmp_path: Path) -> None:
+    with pytest.raises(ValueError, match=message):
+        load_scenario_from(sessions, tmp_path)
+    result = CliRunner().invoke(main, ["emulate", "--scenarios", str(tmp_path / "scenarios.yaml")])
+    assert result.exit_code == 2 and message in result.stderr
+
+
+def test_every_builtin_scenario_is_documented_in_the_readme() -> None:
+    readme = (SAMPLES.parent / "README.md").read_text(encoding="utf-8")
+    for name, (_, what) in BUILTIN.items():
+        assert f"`{name}`" in readme, name
