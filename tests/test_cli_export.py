@@ -204,3 +204,19 @@ def test_unsafe_ids_stay_inside_the_output_folder(tmp_path: Path) -> None:
     assert len(written) == 3 * len(ids)  # six ids, three files each, none shared
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out", "sessions"]  # nothing escaped
     assert all("~" in name for name in written)
+
+
+def test_end_reason_is_recorded(emulator: Emulator, tmp_path: Path) -> None:
+    assert run(["export", "support-answer", "-o", str(tmp_path)], emulator.base_url).exit_code == 0
+    document = json.loads((tmp_path / "support-answer.json").read_text(encoding="utf-8"))
+    assert document["session"] == {
+        "status": "completed",
+        "end_reason": "final_marker",
+        "end_event": '{"stream_id": "support-answer", "reason": "final_marker"}',
+    }
+
+
+def test_other_4xx_are_never_retried(emulator: Emulator, tmp_path: Path) -> None:
+    run(["export", "nope", "-o", str(tmp_path)], emulator.base_url)
+    run(["export", SAMPLE_IDS[0], "-o", str(tmp_path)], emulator.base_url, key="wrong")
+    assert len(emulator.requests) == 2  # one 404, one 401: no second attempt at either
