@@ -28,6 +28,7 @@ import hmac
 import json
 import logging
 import socket
+import sys
 import threading
 import time
 from dataclasses import dataclass
@@ -245,6 +246,14 @@ class _Server(ThreadingHTTPServer):
         self._visits: dict[tuple[str, str], int] = {}
         self._started: dict[str, float] = {}
         self._lock = threading.Lock()
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        # A client may hang up whenever it has what it needs (after the end
+        # event, say): that is normal, not a server error worth a traceback.
+        if isinstance(sys.exc_info()[1], (ConnectionError, TimeoutError)):
+            log.debug("emulator: client %s went away", client_address)
+            return
+        super().handle_error(request, client_address)
 
     def record(self, record: RequestRecord) -> None:
         with self._lock:
