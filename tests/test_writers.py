@@ -38,7 +38,7 @@ def transcript(lines_list: list[tuple[str, ...]] = TRICKY) -> Transcript:
                       for i, token in enumerate(" ".join(lines).split()))
         cues.append(Cue(start, start + 1500, lines, words, "sentence"))
     words = tuple(w for c in cues for w in c.words)
-    return Transcript("s-1", "completed", None, '{"ok": true}', words, tuple(cues), {"algorithm": "test"}, CollectStats())
+    return Transcript("s-1", "completed", None, '{"ok": true}', words, tuple(cues), {"algorithm": "test", "name": "test"}, CollectStats())
 
 
 def test_lookup_table_names_every_writer() -> None:

@@ -41,7 +41,8 @@ from transcribe_export.errors import (
 )
 from transcribe_export.models import CollectStats, Cue, SessionInfo, Transcript, Word
 from transcribe_export.pipeline import build_transcript, export_session, write_transcript
-from transcribe_export.segmenter import SegmentSettings, segment
+from transcribe_export.presets import Preset, load_preset
+from transcribe_export.segmenter import segment
 from transcribe_export.writers import render_json as to_json
 from transcribe_export.writers import render_srt as to_srt
 from transcribe_export.writers import render_vtt as to_vtt
@@ -61,7 +62,7 @@ __all__ = [
     "InvalidFrameError",
     "NetworkError",
     "NotFoundError",
-    "SegmentSettings",
+    "Preset",
     "SessionFailedError",
     "SessionInfo",
     "StreamError",
@@ -72,6 +73,7 @@ __all__ = [
     "build_transcript",
     "collect_words",
     "export_session",
+    "load_preset",
     "segment",
     "to_json",
     "to_srt",

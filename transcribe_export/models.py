@@ -92,6 +92,7 @@ class Cue:
         words: the tokens this cue shows, in order.
         reason: why the cue ends where it does (``sentence``, ``clause``,
             ``pause``, ``length``, ``duration``, ``end``).
+        line_reasons: why each line break falls where it does (same words).
     """
 
     start_ms: int
@@ -99,6 +100,7 @@ class Cue:
     lines: tuple[str, ...]
     words: tuple[Word, ...]
     reason: str = "end"
+    line_reasons: tuple[str, ...] = ()
 
     @property
     def start(self) -> float:

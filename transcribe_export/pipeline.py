@@ -16,7 +16,8 @@ from transcribe_export.collector import Collected, CollectOptions, collect
 from transcribe_export.errors import ConfigurationError
 from transcribe_export.files import safe_name, write_atomic
 from transcribe_export.models import Transcript
-from transcribe_export.segmenter import SegmentSettings, segment
+from transcribe_export.presets import Preset
+from transcribe_export.segmenter import ALGORITHM, resolve_preset, segment
 from transcribe_export.writers import FORMATS, render
 
 __all__ = ["DEFAULT_FORMATS", "build_transcript", "check_formats", "export_session", "write_transcript"]
@@ -38,17 +39,21 @@ def check_formats(formats: Sequence[str]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(formats))
 
 
-def build_transcript(collected: Collected, settings: SegmentSettings | None = None) -> Transcript:
-    """Cut collected words into cues and wrap everything as a :class:`Transcript`."""
-    settings = settings or SegmentSettings()
+def build_transcript(collected: Collected, preset: Preset | str | None = None) -> Transcript:
+    """Cut collected words into cues and wrap everything as a :class:`Transcript`.
+
+    Args:
+        preset: a :class:`Preset`, a name, ``"auto"``, or ``None`` for Netflix English.
+    """
+    chosen = resolve_preset(preset, collected.words)
     return Transcript(
         stream_id=collected.session.stream_id,
         status=collected.session.status,
         end_reason=collected.session.end_reason,
         end_event=collected.end_event,
         words=collected.words,
-        cues=tuple(segment(collected.words, settings)),
-        settings=settings.as_dict(),
+        cues=tuple(segment(collected.words, preset=chosen)),
+        settings={"algorithm": ALGORITHM, **chosen.as_dict()},
         stats=collected.stats,
     )
 
@@ -78,7 +83,7 @@ def export_session(
     client: HeyGenClient,
     out_dir: Path | None = None,
     formats: Sequence[str] = DEFAULT_FORMATS,
-    settings: SegmentSettings | None = None,
+    preset: Preset | str | None = None,
     options: CollectOptions | None = None,
 ) -> Transcript:
     """Collect one session, cut its cues and (if ``out_dir`` is given) write its files.
@@ -88,7 +93,7 @@ def export_session(
             no file is written then.
     """
     formats = check_formats(formats)
-    transcript = build_transcript(collect(client, stream_id, options), settings)
+    transcript = build_transcript(collect(client, stream_id, options), preset)
     if out_dir is not None:
         write_transcript(transcript, out_dir, formats)
     return transcript

@@ -1,15 +1,24 @@
-"""Words -> cues: where each subtitle starts and ends, and where its line breaks.
+"""Words -> cues, with cue breaks and line breaks chosen over the whole paragraph.
 
-The rules come from ``../shared/CAPTION-RULES.md`` (Netflix general and
-English requirements): at most 2 lines of 42 characters, at most 7 s, at
-least 5/6 s when the silence after allows, and breaks preferably at a
-sentence end, then at clause punctuation, then at a pause.
+Greedy captioners (fill a line, break at the limit) split mid-clause and
+strand single words. Here, in the spirit of Knuth and Plass's paragraph
+breaking, every way of cutting the session into cues is scored and the
+cheapest is kept, by dynamic programming over the *chunks* (tokens glued by
+:mod:`transcribe_export.text`; breaks fall only between chunks):
 
-The algorithm is chosen by :func:`segment` from ``settings.algorithm``;
-everything else (text joining, timing, writers) is shared, so a better
-algorithm replaces only :func:`_cut_greedy`.
+* the preset's limits are hard: characters per line, lines per cue, the
+  longest cue, a long pause always ends a cue;
+* the guides' preferences are costs: end a cue at a sentence end, then at
+  clause punctuation, then at a pause; never right after an article,
+  preposition, conjunction, subject pronoun or auxiliary (word lists per
+  language), nor right before a Japanese or Chinese particle, nor between a
+  first and a last name; a short top line over a longer bottom one; no
+  single-word cue unless pauses isolate it; reading speed within the preset.
 
-Invariants every algorithm keeps, checked by property tests:
+Each cue end looks back only as far as one cue can reach (its characters and
+its duration are bounded), so the work grows linearly with the words.
+
+Invariants, checked by property tests for every preset:
 
 * every token appears exactly once, in order, in exactly one cue;
 * every token lies inside the time span of its cue;
@@ -18,188 +27,317 @@ Invariants every algorithm keeps, checked by property tests:
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
-from typing import Any, Sequence
+import math
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import Sequence
 
 from transcribe_export.models import Cue, Word
+from transcribe_export.presets import FRAME_RATES, Preset, auto_preset_name, load_preset
 from transcribe_export.text import Chunk, chunk_words, join_chunks
+from transcribe_export.wordlists import BREAK_BEFORE_GOOD, NO_BREAK_AFTER, PARTICLES
 
-__all__ = ["SegmentSettings", "segment", "split_lines"]
+__all__ = ["ALGORITHM", "segment"]
+
+ALGORITHM = "dp-v2"
+
+# Costs. Only their relative sizes matter; each is explained where used.
+CUE_COST = 10.0  # every cue costs a little, so the paragraph isn't cut needlessly
+SENTENCE, CLAUSE, PAUSE, PLAIN = 0.0, 4.0, 6.0, 14.0  # the break itself
+BAD_AFTER = 25.0  # right after an article, preposition, pronoun, auxiliary...
+PARTICLE = 30.0  # right before a ja/zh particle
+NAME = 15.0  # between two capitalised words (a first and a last name)
+GOOD_BEFORE = 4.0  # right before a preposition or conjunction (a bonus)
+ORPHAN = 30.0  # a one-word cue that pauses don't isolate
+SHORT_TOP = 6.0  # a top line of one word
+INNER_SENTENCE = 16.0  # a sentence ends inside a cue and another begins (BBC 3.2, DCMP)
+FORCED = 1000.0  # a cue past the limits, only where timestamps leave no other way
+INF = math.inf
+
+_TRAILING = "\"'”’»)]」』）.,;:!?…。、，！？：；"
 
 
 @dataclass(frozen=True, slots=True)
-class SegmentSettings:
-    """How cues are cut. The defaults are Netflix's English numbers.
+class _Break:
+    cost: float  # as a cue end: the kind of break plus any penalty
+    reason: str
+    penalty: float = 0.0  # the part of ``cost`` for splitting a phrase (article + noun, ...)
 
-    Attributes:
-        max_chars_per_line: characters per line (N-EN: 42).
-        max_lines: lines per cue (N-GEN: 2).
-        max_duration_ms: longest cue (N-GEN §1: 7 s).
-        min_duration_ms: shortest cue, where the silence after allows (N-GEN §1: 5/6 s).
-        min_gap_ms: the least gap kept when a cue is lengthened (N-TIM: 2 frames at 24 fps).
-        pause_ms: a silence this long is a good place to end a cue.
-        force_pause_ms: a silence this long always ends a cue.
-    """
-
-    max_chars_per_line: int = 42
-    max_lines: int = 2
-    max_duration_ms: int = 7000
-    min_duration_ms: int = 833
-    min_gap_ms: int = 83
-    pause_ms: int = 300
-    force_pause_ms: int = 1500
-    algorithm: str = "greedy-v1"
-
-    def as_dict(self) -> dict[str, Any]:
-        """The settings as written into the JSON transcript."""
-        return asdict(self)
+    @property
+    def line_cost(self) -> float:
+        """As a line break: the kind of break matters half as much, a split phrase just as much."""
+        return (self.cost - self.penalty) * 0.5 + self.penalty
 
 
-def _width(chunks: Sequence[Chunk]) -> int:
-    return len(join_chunks(chunks))
+def _first_word(chunk: Chunk) -> str:
+    return chunk.text.split(" ", 1)[0].strip(_TRAILING + "¿¡«“‘(").lower()
 
 
-def _lines_needed(chunks: Sequence[Chunk], limit: int) -> int:
-    """How many lines first-fit filling needs (optimal for a count of lines)."""
-    lines, used = 1, 0
-    for number, chunk in enumerate(chunks):
-        width = len(chunk.text)
-        if number and used + len(chunk.sep) + width > limit:
-            lines, used = lines + 1, width
+def _last_word(chunk: Chunk) -> str:
+    return chunk.text.rsplit(" ", 1)[-1].strip(_TRAILING).lower()
+
+
+def _breaks(chunks: Sequence[Chunk], words: Sequence[Word], preset: Preset) -> list[_Break]:
+    """The cost and kind of a break after each chunk (the last has none)."""
+    after = NO_BREAK_AFTER.get(preset.language, frozenset())
+    before = BREAK_BEFORE_GOOD.get(preset.language, frozenset())
+    particles = PARTICLES.get(preset.language, frozenset())
+    result = []
+    for k in range(len(chunks) - 1):
+        chunk, nxt = chunks[k], chunks[k + 1]
+        gap = nxt.start_ms - chunk.end_ms
+        if chunk.sentence_end:
+            cost, reason = SENTENCE, "sentence"
+        elif chunk.clause_end:
+            cost, reason = CLAUSE, "clause"
+        elif gap >= preset.good_pause_ms:
+            cost, reason = PAUSE - min(3.0, gap / 500), "pause"  # the longer the pause, the better
         else:
-            used += (len(chunk.sep) if number else 0) + width
-    return lines
-
-
-def split_lines(chunks: Sequence[Chunk], settings: SegmentSettings) -> tuple[str, ...]:
-    """Break one cue's chunks into lines.
-
-    One line when it fits. Otherwise two lines, choosing the break that
-    fits and reads best: after punctuation, then the most balanced pair,
-    with a shorter top line preferred (the "bottom-heavy pyramid").
-    A cue that cannot fit (a word longer than a line) is filled greedily.
-    """
-    limit = settings.max_chars_per_line
-    if _width(chunks) <= limit or len(chunks) == 1:
-        return (join_chunks(chunks),)
-    best: tuple[float, int] | None = None
-    if settings.max_lines >= 2:
-        for split in range(1, len(chunks)):
-            top, bottom = _width(chunks[:split]), _width(chunks[split:])
-            if top > limit or bottom > limit:
-                continue
-            cost = abs(top - bottom) + (4 if top > bottom else 0)
-            before = chunks[split - 1]
-            if before.sentence_end:
-                cost -= 30
-            elif before.clause_end:
-                cost -= 20
-            if best is None or cost < best[0]:
-                best = (cost, split)
-    if best is not None:
-        split = best[1]
-        return (join_chunks(chunks[:split]), join_chunks(chunks[split:]))
-    lines: list[list[Chunk]] = [[]]
-    for chunk in chunks:
-        if lines[-1] and _width(lines[-1] + [chunk]) > limit:
-            lines.append([])
-        lines[-1].append(chunk)
-    return tuple(join_chunks(line) for line in lines)
-
-
-_RANK_WEIGHT = {"sentence": 2.0, "clause": 1.2, "pause": 0.8, "length": 0.0}
-
-
-def _cut_greedy(chunks: Sequence[Chunk], settings: SegmentSettings) -> list[tuple[int, int, str]]:
-    """Cut chunks into cues: ``(first, stop, reason)`` ranges of chunk indexes.
-
-    From each cue start, grow the cue while it fits (lines, characters,
-    duration). Each boundary passed is a candidate, ranked by what it ends
-    on. When the cue can grow no further, the best candidate wins: rank
-    weight plus how full the cue is, so a sentence end beats a clause
-    unless it would leave a tiny cue. A long pause or the last word ends a
-    cue outright.
-
-    A break is only allowed where the next chunk starts after this cue
-    starts and after all of its words end; otherwise the two cues would
-    overlap. Where timestamps overlap for a long stretch, the cue grows past
-    the limits rather than break that rule.
-    """
-    n = len(chunks)
-    capacity = settings.max_chars_per_line * settings.max_lines
-    cuts: list[tuple[int, int, str]] = []
-    i = 0
-    while i < n:
-        start = chunks[i].start_ms
-        latest_end = chunks[i].end_ms
-        candidates: list[tuple[int, str]] = []
-        forced: tuple[int, str] | None = None
-        k = i + 1
-        while True:
-            if k == n:
-                forced = (n, "end")
-                break
-            nxt, prev = chunks[k], chunks[k - 1]
-            gap = nxt.start_ms - prev.end_ms
-            if nxt.start_ms > start and nxt.start_ms >= latest_end:
-                reason = (
-                    "sentence" if prev.sentence_end else
-                    "clause" if prev.clause_end else
-                    "pause" if gap >= settings.pause_ms else "length"
-                )
-                if gap >= settings.force_pause_ms:
-                    forced = (k, "pause")
-                    break
-                candidates.append((k, reason))
-            # Without a candidate the cue must grow whatever the limits.
-            if candidates and (
-                max(latest_end, nxt.end_ms) - start > settings.max_duration_ms
-                or _lines_needed(chunks[i : k + 1], settings.max_chars_per_line) > settings.max_lines
+            cost, reason = PLAIN, "length"
+        penalty = 0.0
+        if reason in ("pause", "length"):
+            if _last_word(chunk) in after:
+                penalty += BAD_AFTER
+            elif _first_word(nxt) in before:
+                cost -= GOOD_BEFORE
+            if (
+                k > 0 and not chunks[k - 1].sentence_end and chunk.text[:1].isupper() and nxt.text[:1].isupper()
+                and _last_word(chunk) != "i" and " " not in chunk.text
             ):
+                penalty += NAME
+        if particles and words[nxt.first].text.strip() in particles:
+            penalty += PARTICLE
+        result.append(_Break(cost + penalty, reason, penalty))
+    return result
+
+
+class _Plan:
+    """Precomputed per-chunk arrays, so scoring a candidate cue is arithmetic."""
+
+    def __init__(self, chunks: Sequence[Chunk], words: Sequence[Word], preset: Preset) -> None:
+        self.chunks = chunks
+        self.preset = preset
+        n = len(chunks)
+        self.n = n
+        self.widths = [preset.measure(c.text) for c in chunks]
+        self.seps = [preset.measure(c.sep) if k else 0.0 for k, c in enumerate(chunks)]
+        prefix = [0.0]
+        for k in range(n):
+            prefix.append(prefix[-1] + self.seps[k] + self.widths[k])
+        self.prefix = prefix
+        self.starts = [c.start_ms for c in chunks]
+        self.ends = [c.end_ms for c in chunks]
+        self.breaks = _breaks(chunks, words, preset)
+        # A cue may start at chunk k only after everything before it has ended
+        # (and strictly after the chunk before starts): otherwise two cues overlap.
+        self.allowed = [True] * (n + 1)
+        self.forced = [False] * (n + 1)
+        latest = -1
+        for k in range(1, n):
+            latest = max(latest, self.ends[k - 1])
+            self.allowed[k] = self.starts[k] >= latest and self.starts[k] > self.starts[k - 1]
+            self.forced[k] = self.allowed[k] and self.starts[k] - self.ends[k - 1] >= preset.pause_break_ms
+        self.one_word = [len(c.text.split()) == 1 for c in chunks]
+        self.sentences = [0]  # prefix count of chunks that end a sentence
+        for chunk in chunks:
+            self.sentences.append(self.sentences[-1] + chunk.sentence_end)
+
+    def width(self, i: int, j: int) -> float:
+        """The width of chunks i..j-1 on one line."""
+        return self.prefix[j] - self.prefix[i] - self.seps[i]
+
+    def lines(self, i: int, j: int) -> tuple[float, tuple[int, ...]] | None:
+        """The cheapest way to lay chunks i..j-1 out in lines: (cost, split points), or None if none fits."""
+        limit = self.preset.max_chars_per_line
+        if self.width(i, j) <= limit:
+            return 0.0, ()
+        best: tuple[float, tuple[int, ...]] | None = None
+        for count in range(2, self.preset.max_lines + 1):
+            found = self._split(i, j, count, limit)
+            if found is not None and (best is None or found[0] < best[0]):
+                best = found
+            if best is not None:
+                break  # fewer lines first: a third line only when two can't hold it
+        return best
+
+    def _split(self, i: int, j: int, count: int, limit: float) -> tuple[float, tuple[int, ...]] | None:
+        if count == 1:
+            return (0.0, ()) if self.width(i, j) <= limit else None
+        best: tuple[float, tuple[int, ...]] | None = None
+        for s in range(i + 1, j):
+            top = self.width(i, s)
+            if top > limit:
                 break
-            latest_end = max(latest_end, nxt.end_ms)
-            k += 1
-        if forced is not None:
-            stop, reason = forced
-        else:
-            # Rank weight plus fill; ties go to the later break (reversed + max keeps the first).
-            scored = [(_RANK_WEIGHT[r] + _width(chunks[i:k]) / capacity, k, r) for k, r in reversed(candidates)]
-            _, stop, reason = max(scored, key=lambda item: item[0])
-            if reason == "length":
-                reason = "duration" if chunks[stop - 1].end_ms - start >= settings.max_duration_ms * 0.9 else "length"
-        cuts.append((i, stop, reason))
-        i = stop
-    return cuts
+            rest = self._split(s, j, count - 1, limit)
+            if rest is None:
+                continue
+            bottom = self.width(s, j) if count == 2 else top  # balance is judged on the last pair
+            # A shorter top line reads best ("bottom-heavy pyramid"); a longer one costs more.
+            balance = (top - bottom) / limit * 10 if top > bottom else (bottom - top) / limit * 3
+            cost = self.breaks[s - 1].line_cost + balance + (SHORT_TOP if s - i == 1 else 0.0) + rest[0]
+            if best is None or cost < best[0]:
+                best = (cost, (s, *rest[1]))
+        return best
+
+    def cue_cost(self, i: int, j: int, latest_end: int) -> float:
+        """Everything a cue i..j-1 costs beyond its lines (reading speed, orphans, its end)."""
+        preset = self.preset
+        cost = CUE_COST + (self.breaks[j - 1].cost if j < self.n else 0.0)
+        cost += INNER_SENTENCE * (self.sentences[j - 1] - self.sentences[i])
+        room_end = latest_end + preset.linger_ms
+        if j < self.n:
+            room_end = min(room_end, self.starts[j] - preset.min_gap_ms)
+        shown_ms = max(room_end, latest_end) - self.starts[i]
+        cps = self.width(i, j) / max(shown_ms, 1) * 1000
+        if cps > preset.max_cps:
+            cost += 10 + 40 * (cps / preset.max_cps - 1)
+        if j - i == 1 and self.one_word[i]:
+            isolated = (i == 0 or self.starts[i] - self.ends[i - 1] >= preset.good_pause_ms) and (
+                j == self.n or self.starts[j] - latest_end >= preset.good_pause_ms
+            )
+            if not isolated:
+                cost += ORPHAN
+        return cost
+
+    def solve(self) -> list[tuple[int, int, tuple[int, ...]]]:
+        """The cheapest cutting: a list of (first chunk, stop, line split points)."""
+        n, preset = self.n, self.preset
+        capacity = preset.max_chars_per_line * preset.max_lines
+        max_ms = preset.max_duration_ms
+        best = [INF] * (n + 1)
+        back: list[tuple[int, tuple[int, ...]]] = [(-1, ())] * (n + 1)
+        best[0] = 0.0
+        for j in range(1, n + 1):
+            if j < n and not self.allowed[j]:
+                continue
+            latest = self.ends[j - 1]
+            found = False
+            i = j - 1
+            while i >= 0:
+                latest = max(latest, self.ends[i])
+                if j - i > 1:
+                    if self.forced[i + 1] or self.width(i, j) > capacity:
+                        break
+                    if max_ms is not None and latest - self.starts[i] > max_ms:
+                        break
+                if self.allowed[i] and best[i] < INF:
+                    laid = self.lines(i, j) if j - i > 1 else (0.0, ())
+                    if laid is not None:
+                        total = best[i] + laid[0] + self.cue_cost(i, j, latest)
+                        if total < best[j]:
+                            best[j], back[j] = total, (i, laid[1])
+                        found = True
+                i -= 1
+            if not found:
+                # Overlapping timestamps leave no cue within the limits: take the
+                # nearest place a cue may start, whatever the length.
+                i = j - 1
+                while not (self.allowed[i] and best[i] < INF):
+                    i -= 1
+                best[j], back[j] = best[i] + FORCED, (i, self._fill(i, j))
+        cuts = []
+        j = n
+        while j > 0:
+            i, splits = back[j]
+            cuts.append((i, j, splits))
+            j = i
+        return cuts[::-1]
+
+    def _fill(self, i: int, j: int) -> tuple[int, ...]:
+        """Split points filling lines greedily (for a cue that can't fit anyway)."""
+        splits, start = [], i
+        for s in range(i + 1, j):
+            if self.width(start, s + 1) > self.preset.max_chars_per_line:
+                splits.append(s)
+                start = s
+        return tuple(splits)
 
 
-def segment(words: Sequence[Word], settings: SegmentSettings | None = None) -> list[Cue]:
+def _snap(ms: int, fps: Fraction, up: bool) -> int:
+    """A time moved to a frame boundary (down for an in-time, up for an out-time)."""
+    frames = ms * fps / 1000
+    frame = math.ceil(frames) if up else math.floor(frames)
+    boundary = frame * 1000 / fps
+    return math.ceil(boundary) if up else math.floor(boundary)
+
+
+def _times(plan: _Plan, cuts: list[tuple[int, int, tuple[int, ...]]]) -> list[tuple[int, int]]:
+    """In- and out-times: in on the first word; out lengthened to the minimum
+    duration and, for reading speed, up to the linger; short gaps chained;
+    never closer than the minimum gap to the next cue (unless the words are)."""
+    preset = plan.preset
+    times = []
+    for number, (i, j, _) in enumerate(cuts):
+        start = plan.starts[i]
+        spoken_end = max(plan.ends[i:j])
+        reading_ms = plan.width(i, j) / preset.max_cps * 1000
+        out = max(spoken_end, start + preset.min_duration_ms)
+        if start + reading_ms > out:
+            out = max(out, min(start + math.ceil(reading_ms), spoken_end + preset.linger_ms))
+        if number + 1 < len(cuts):
+            next_start = plan.starts[cuts[number + 1][0]]
+            out = min(out, next_start - preset.min_gap_ms)
+            if next_start - out <= preset.chain_gap_ms:
+                out = next_start - preset.min_gap_ms  # chain: close a short gap to the minimum
+            out = min(max(out, spoken_end), next_start)
+            out = max(out, min(start + 1, next_start))
+        times.append((start, max(out, start + 1)))
+    if preset.fps is not None:
+        fps = FRAME_RATES[preset.fps]
+        snapped = []
+        for number, (start, end) in enumerate(times):
+            new_start, new_end = _snap(start, fps, up=False), _snap(end, fps, up=True)
+            if number + 1 < len(times):
+                new_end = min(new_end, _snap(times[number + 1][0], fps, up=False))
+            snapped.append((new_start, max(new_end, new_start + 1)))
+        times = snapped
+    return times
+
+
+def segment(words: Sequence[Word], *, preset: Preset | str | None = None) -> list[Cue]:
     """Cut ordered words into cues.
 
     Args:
         words: tokens ordered by start time (as the collector returns them).
-        settings: the caption rules; Netflix English by default.
+        preset: a :class:`Preset`, a preset name, ``"auto"`` (chosen from the
+            script of the words), or ``None`` for Netflix English.
 
     >>> words = [Word("Hello", 0, 0.4), Word(",", 0.4, 0.4), Word("world", 0.5, 0.9), Word(".", 0.9, 0.9)]
-    >>> [(c.start_ms, c.end_ms, c.lines) for c in segment(words)]
-    [(0, 900, ('Hello, world.',))]
+    >>> [(c.start_ms, c.end_ms, c.lines, c.reason) for c in segment(words)]
+    [(0, 900, ('Hello, world.',), 'end')]
     """
-    settings = settings or SegmentSettings()
+    preset = resolve_preset(preset, words)
     # Only a session of nothing but blank tokens gives an empty chunk: no cues.
-    chunks = [c for c in chunk_words(words) if c.text]
-    cuts = _cut_greedy(chunks, settings)
-    cues: list[Cue] = []
-    for number, (first, stop, reason) in enumerate(cuts):
-        group = chunks[first:stop]
-        start = group[0].start_ms
-        end = max(c.end_ms for c in group)
-        next_start = chunks[cuts[number + 1][0]].start_ms if number + 1 < len(cuts) else None
-        # Lengthen a short cue into the silence after it, keeping the gap.
-        wanted = max(end, start + settings.min_duration_ms)
-        if next_start is not None:
-            wanted = max(end, min(wanted, next_start - settings.min_gap_ms))
-            if wanted <= start:
-                wanted = min(start + 1, next_start)
-        end = max(wanted, start + 1)
-        tokens = tuple(words[group[0].first : group[-1].last + 1])
-        cues.append(Cue(start, end, split_lines(group, settings), tokens, reason))
+    chunks = [c for c in chunk_words(words, preset.language) if c.text]
+    if not chunks:
+        return []
+    plan = _Plan(chunks, words, preset)
+    cuts = plan.solve()
+    cues = []
+    for (i, j, splits), (start, end) in zip(cuts, _times(plan, cuts)):
+        edges = [i, *splits, j]
+        lines = tuple(join_chunks(chunks[a:b]) for a, b in zip(edges, edges[1:]))
+        line_reasons = tuple(plan.breaks[s - 1].reason for s in splits)
+        reason = plan.breaks[j - 1].reason if j < len(chunks) else "end"
+        if reason == "length" and _duration_bound(plan, i, j):
+            reason = "duration"
+        tokens = tuple(words[chunks[i].first : chunks[j - 1].last + 1])
+        cues.append(Cue(start, end, lines, tokens, reason, line_reasons))
     return cues
+
+
+def _duration_bound(plan: _Plan, i: int, j: int) -> bool:
+    """True if the cue could not take the next chunk because of its duration, not its width."""
+    limit = plan.preset.max_duration_ms
+    if limit is None or j >= plan.n:
+        return False
+    return max(plan.ends[i : j + 1]) - plan.starts[i] > limit and plan.lines(i, j + 1) is not None
+
+
+def resolve_preset(preset: Preset | str | None, words: Sequence[Word]) -> Preset:
+    """A :class:`Preset` from a preset, a name, ``"auto"`` or ``None``."""
+    if isinstance(preset, Preset):
+        return preset
+    if preset == "auto":
+        return load_preset(auto_preset_name(w.text for w in words))
+    return load_preset(preset) if preset else load_preset()

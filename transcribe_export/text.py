@@ -29,7 +29,7 @@ __all__ = ["RULES", "Chunk", "chunk_words", "display_token", "join", "join_chunk
 ABUT_MS = 10
 
 OPENING = set("([{“‘«¿¡「『（【〈《〔［｛")
-CLOSING = set(".,;:!?%)]}”’»…。、，．！？：；」』）】〉》〕］｝")
+CLOSING = set(".,;:!?%)]}”’»…。、，．！？：；」』）】〉》〕］｝،؛؟۔")
 # Between abutting alphanumeric tokens these glue both sides: URLs, e-mail,
 # times, decimals and hyphenated words (example . com / help, 10 : 30, well - known).
 # Text-to-speech timings are often contiguous, so "." and ":" glue only where
@@ -37,19 +37,23 @@ CLOSING = set(".,;:!?%)]}”’»…。、，．！？：；」』）】〉》�
 # letter (3.5, example.com), ":" between digits (10:30). "," "&" "?" never do.
 CONNECTORS = {".", ":", "/", "@", "_", "-"}
 CURRENCY = set("$€£¥₹#")
-SENTENCE_END = set(".!?…。！？．")
+SENTENCE_END = set(".!?…。！？．؟۔")
 # A full stop that ends one of these does not end the sentence.
 ABBREVIATIONS = {
     "a.m.", "p.m.", "e.g.", "i.e.", "etc.", "vs.", "mr.", "mrs.", "ms.", "dr.", "prof.", "st.", "jr.", "sr.",
     "no.", "approx.", "dept.", "inc.", "ltd.", "u.s.", "u.k.", "sra.", "dra.", "ud.", "uds.", "mme.", "m.",
 }
-CLAUSE_END = set(",;:—–、，；：")
+CLAUSE_END = set(",;:—–、，；：،؛")
+# French typography: a no-break space before these and inside « » (Netflix N-FR).
+FRENCH_SPACED = set("?!:;»")
+NBSP = "\u00a0"
 # French and Italian elisions: the apostrophe glues to the next word (l'homme).
 ELISIONS = {
     "l", "d", "j", "qu", "c", "n", "s", "m", "t", "jusqu", "lorsqu", "puisqu", "quoiqu",
     "un", "dell", "all", "nell", "sull", "dall", "po",
 }
-_WHITESPACE = re.compile(r"[\s\u2028\u2029\x85]+")
+# Runs of white space become one space; a no-break space is kept (French needs it).
+_WHITESPACE = re.compile(r"[^\S\u00a0\u202f]+")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b\u2060\ufeff]")
 
 
@@ -91,6 +95,7 @@ class _Pair:
     gap_before_ms: int  # from the token before `prev` to `prev`
     gap_ms: int  # from `prev` to `cur`
     quote_open: bool  # a straight double quote is open
+    language: str = "en"
 
 
 def _abuts(gap_ms: int) -> bool:
@@ -108,12 +113,19 @@ def _connects(connector: str, left: str, right: str) -> bool:
     return True
 
 
-GLUE, SPACE, TIGHT = "glue", "space", "tight"
+GLUE, SPACE, TIGHT, GLUE_NBSP = "glue", "space", "tight", "nbsp"
 Rule = tuple[str, Callable[["_Pair"], "str | None"]]
 
-# Each rule returns GLUE (no space, no break: "world" "."), SPACE (a space,
-# a break may fall there), TIGHT (no space, but a break may fall there, as
-# between CJK words) or None (no opinion: the next rule decides).
+# Each rule returns GLUE (no space, no break: "world" "."), GLUE_NBSP (a
+# no-break space, no break: French "Quoi ?"), SPACE (a space, a break may
+# fall there), TIGHT (no space, but a break may fall there, as between CJK
+# words) or None (no opinion: the next rule decides).
+
+
+def _french(p: _Pair) -> str | None:
+    if p.language != "fr":
+        return None
+    return GLUE_NBSP if p.cur[0] in FRENCH_SPACED or p.prev[-1] == "«" else None
 
 
 def _opening(p: _Pair) -> str | None:
@@ -161,6 +173,7 @@ def _space(p: _Pair) -> str | None:
 
 
 RULES: list[Rule] = [
+    ("French: a no-break space before ? ! : ; » and after «", _french),
     ("an opening bracket, quote, ¿ or ¡ glues to the next token", _opening),
     ("a straight double quote opens or closes by turns", _straight_quote),
     ("closing punctuation glues to the token before it", _closing),
@@ -218,7 +231,7 @@ class Chunk:
         return bool(core) and core[-1] in CLAUSE_END
 
 
-def chunk_words(words: Sequence[Word]) -> list[Chunk]:
+def chunk_words(words: Sequence[Word], language: str = "en") -> list[Chunk]:
     """Glue tokens into chunks by :data:`RULES` (or by their own leading spaces).
 
     Tokens that show nothing (empty, or only control characters) ride with
@@ -251,15 +264,16 @@ def chunk_words(words: Sequence[Word]) -> list[Chunk]:
                 gap_before_ms=starts[prev_index] - ends[before_index] if before_index >= 0 else 0,
                 gap_ms=starts[index] - ends[prev_index],
                 quote_open=quote_open,
+                language=language,
             )
             joint = next(v for _, rule in RULES if (v := rule(pair)) is not None)
-        if joint != GLUE and parts:
+        if joint not in (GLUE, GLUE_NBSP) and parts:
             chunks.append(_chunk(parts, sep, first, index - 1, starts, end_ms))
             parts = []
         if not parts:
             first, end_ms, visible = index, ends[index], False
             sep = "" if joint == TIGHT else " "
-        parts.append(text if own_spacing else stripped)
+        parts.append(text if own_spacing else NBSP + stripped if joint == GLUE_NBSP else stripped)
         end_ms = max(end_ms, ends[index])
         if stripped:
             visible = True
@@ -286,12 +300,12 @@ def join_chunks(chunks: Sequence[Chunk]) -> str:
     return chunks[0].text + "".join(c.sep + c.text for c in chunks[1:])
 
 
-def join(texts: Sequence[str], times: Sequence[tuple[float, float]] | None = None) -> str:
+def join(texts: Sequence[str], times: Sequence[tuple[float, float]] | None = None, language: str = "en") -> str:
     """Join tokens into one line of display text (a convenience for examples and tests)."""
     if times is None:
         times = [(i, i + 0.5) for i in range(len(texts))]  # well apart: nothing abuts
     words = [Word(t, s, e) for t, (s, e) in zip(texts, times)]
-    return join_chunks(chunk_words(words))
+    return join_chunks(chunk_words(words, language))
 
 
 def join_lines(pieces: Sequence[str]) -> str:

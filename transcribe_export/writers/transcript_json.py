@@ -34,6 +34,7 @@ def transcript_dict(transcript: Transcript) -> dict[str, Any]:
             "text": join_lines(cue.lines),
             "lines": list(cue.lines),
             "break_reason": cue.reason,
+            "line_break_reasons": list(cue.line_reasons),
             "words": [word.as_dict() for word in cue.words],
         }
         for number, cue in enumerate(transcript.cues)
