@@ -8,6 +8,7 @@ usage or configuration, found before any network call.
 from __future__ import annotations
 
 import contextlib
+import json
 import logging
 import os
 import sys
@@ -18,12 +19,14 @@ import click
 import yaml
 
 from transcribe_export._version import __version__
+from transcribe_export.checker import HARD, Report, check_file
 from transcribe_export.client import DEFAULT_BASE_URL, HeyGenClient, is_loopback_url
 from transcribe_export.collector import CollectOptions
 from transcribe_export.emulator import Emulator
 from transcribe_export.errors import ConfigurationError, NotReadyError, TranscribeExportError
 from transcribe_export.inputs import input_name, load_input
 from transcribe_export.pipeline import DEFAULT_FORMATS, build_transcript, check_formats, export_session, write_transcript
+from transcribe_export.presets import DEFAULT_PRESET, FRAME_RATES, PresetChoice, preset_names
 from transcribe_export.resources import bundled_dir
 from transcribe_export.retry import RetryPolicy
 from transcribe_export.scenarios import load_scenario_file
@@ -115,6 +118,29 @@ def _credentials(api_key_file: Path | None, base_url: str) -> tuple[str | None, 
     return key, bearer
 
 
+def _caption_options(function: Callable[..., None]) -> Callable[..., None]:
+    """How captions are cut, shared by export and convert."""
+    function = click.option("--word-timing", is_flag=True,
+                            help="WebVTT: an inline timestamp before each word, for karaoke-style players.")(function)
+    function = click.option("--fps", type=click.Choice(list(FRAME_RATES)), default=None,
+                            help="Snap every time to this frame rate's frame boundaries (for editors).")(function)
+    function = click.option("--config", "config_file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+                            default=None, help="A YAML file of preset keys merged over the preset.")(function)
+    function = click.option("--preset", default=DEFAULT_PRESET, show_default=True,
+                            help=f"Caption rules: {', '.join(preset_names())}, auto (from the script of the words),"
+                                 " or a path to a .yaml file.")(function)
+    return function
+
+
+def _preset_choice(preset: str, config_file: Path | None, fps: str | None) -> PresetChoice:
+    choice = PresetChoice(preset, config_file, fps)
+    try:
+        choice.validate()
+    except ConfigurationError as error:
+        _fail_usage(error)
+    return choice
+
+
 def _data_options(function: Callable[..., None]) -> Callable[..., None]:
     """Options about the words themselves, shared by export and convert."""
     function = click.option("--max-words", type=click.IntRange(min=1), default=1_000_000, show_default=True,
@@ -166,6 +192,7 @@ def main() -> None:
               help="Retries after 429, 5xx, connection errors and cut streams (other 4xx never retry).")
 @click.option("--retry-after-max", type=click.FloatRange(min=0), default=60.0, show_default=True,
               help="Longest Retry-After (seconds) obeyed.")
+@_caption_options
 @_data_options
 @click.option("-v", "--verbose", count=True, help="Log each session on stderr (-vv for debug).")
 def export(
@@ -185,6 +212,10 @@ def export(
     lenient: bool,
     max_frame_bytes: int,
     max_words: int,
+    preset: str,
+    config_file: Path | None,
+    fps: str | None,
+    word_timing: bool,
     verbose: int,
 ) -> None:
     """Export HeyGen sessions to subtitle files.
@@ -203,6 +234,7 @@ def export(
     """
     _setup_logging(verbose)
     chosen = _parse_formats(formats)
+    rules = _preset_choice(preset, config_file, fps)
     empty = [i for i in stream_ids if not i.strip()]
     if empty:
         _fail_usage(ConfigurationError("an empty stream id was given", key="STREAM_ID"))
@@ -230,7 +262,9 @@ def export(
     ids = list(dict.fromkeys(stream_ids))
 
     def one(stream_id: str) -> str:
-        transcript = export_session(stream_id, client=client, out_dir=out, formats=chosen, options=options)
+        transcript = export_session(
+            stream_id, client=client, out_dir=out, formats=chosen, options=options, preset=rules, word_timing=word_timing
+        )
         return f"stream {stream_id!r}: {len(transcript.words)} words, {len(transcript.cues)} cues"
 
     _run_batch(ids, "Exporting", one)
@@ -241,10 +275,21 @@ def export(
 @click.option("-o", "--output-dir", type=click.Path(file_okay=False, path_type=Path), default=Path("."),
               show_default=True, help="Folder for the converted files (created if missing).")
 @click.option("-f", "--format", "formats", default=",".join(DEFAULT_FORMATS), show_default=True, help=_FORMAT_HELP)
+@_caption_options
 @_data_options
 @click.option("-v", "--verbose", count=True, help="Log each file on stderr.")
 def convert(
-    files: tuple[Path, ...], output_dir: Path, formats: str, lenient: bool, max_frame_bytes: int, max_words: int, verbose: int
+    files: tuple[Path, ...],
+    output_dir: Path,
+    formats: str,
+    lenient: bool,
+    max_frame_bytes: int,
+    max_words: int,
+    preset: str,
+    config_file: Path | None,
+    fps: str | None,
+    word_timing: bool,
+    verbose: int,
 ) -> None:
     """Convert saved inputs offline, without calling the API.
 
@@ -260,6 +305,7 @@ def convert(
     """
     _setup_logging(verbose)
     chosen = _parse_formats(formats)
+    rules = _preset_choice(preset, config_file, fps)
     names: dict[str, Path] = {}
     for path in files:
         name = input_name(path)
@@ -275,11 +321,71 @@ def convert(
 
     def one(item: tuple[str, Path]) -> str:
         name, path = item
-        transcript = build_transcript(load_input(path, options))
-        written = write_transcript(transcript, out, chosen, name=name)
+        transcript = build_transcript(load_input(path, options), rules)
+        written = write_transcript(transcript, out, chosen, name=name, word_timing=word_timing)
         return f"{path}: {len(transcript.words)} words, {len(transcript.cues)} cues -> {', '.join(map(str, written))}"
 
     _run_batch(list(names.items()), "Converting", one)
+
+
+@main.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--preset", default=DEFAULT_PRESET, show_default=True,
+              help=f"The rules to check against: {', '.join(preset_names())}, or a .yaml file.")
+@click.option("--config", "config_file", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
+              help="A YAML file of preset keys merged over the preset.")
+@click.option("--words", "words_file", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
+              help="The session's words (our JSON transcript, a word list or a capture): also report where cues end.")
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+def check(files: tuple[Path, ...], preset: str, config_file: Path | None, words_file: Path | None, as_json: bool) -> None:
+    """Lint SRT or WebVTT files (ours or anyone's) against caption rules.
+
+    For each rule, the number of violations and the cue numbers: characters
+    per line, lines, durations, reading speed, gaps, overlaps, order, empty
+    cues, malformed times. With --words, also the share of cue ends at a
+    sentence end, clause punctuation or a pause. Exits 1 if a hard rule is
+    broken, so it can gate a delivery.
+
+    \b
+    Example:
+      transcribe-export check subs/*.srt --preset netflix-en --words subs/7f3c2a1e.json
+    """
+    if preset == "auto":
+        _fail_usage(ConfigurationError("check needs a named preset, not auto", key="preset"))
+    rules = _preset_choice(preset, config_file, None).resolve(())
+    words = None
+    if words_file is not None:
+        try:
+            words = load_input(words_file).words
+        except TranscribeExportError as error:
+            _fail_usage(ConfigurationError(f"--words: {error}", key="words", file=str(words_file)))
+    reports = [check_file(path, rules, words) for path in files]
+    if as_json:
+        click.echo(json.dumps([r.as_dict() for r in reports], indent=2, ensure_ascii=False))
+    else:
+        for report in reports:
+            click.echo(_format_report(report))
+    if any(r.hard_failures for r in reports):
+        sys.exit(1)
+
+
+def _format_report(report: Report) -> str:
+    verdict = "passes" if report.hard_failures == 0 else f"FAILS ({report.hard_failures} hard violations)"
+    lines = [f"{report.path}: {report.cues} cues against {report.preset}: {verdict}"]
+    for rule, cues in report.violations.items():
+        kind = "hard" if rule in HARD else "soft"
+        shown = ", ".join(map(str, cues[:20])) + (" ..." if len(cues) > 20 else "")
+        lines.append(f"  {rule:<20} {kind}  {len(cues):>4}  {shown}".rstrip())
+    for rule, items in report.excused.items():
+        for cue, why in items:
+            lines.append(f"  excused: cue {cue}, {rule}: {why}")
+    if report.cue_ends is not None:
+        ends = report.cue_ends
+        lines.append(
+            f"  cue ends: {ends['good']:.0%} at a sentence end, clause or pause"
+            f" (sentence {ends['sentence']:.0%}, clause {ends['clause']:.0%}, pause {ends['pause']:.0%})"
+        )
+    return "\n".join(lines)
 
 
 @main.command()
@@ -340,8 +446,9 @@ def demo(output_dir: Path) -> None:
     """Export every bundled sample through the real HTTP path, offline.
 
     Starts the emulator on a free loopback port inside this process, exports
-    each sample session with the same client a real export uses, and prints
-    what it wrote. Needs no API key and no network.
+    each sample session with the same client a real export uses (preset
+    auto: Japanese gets netflix-ja), and prints what it wrote. Needs no API
+    key and no network.
     """
     out = _output_dir(output_dir)
     with Emulator(bundled_dir("samples")) as emulator:
@@ -350,7 +457,7 @@ def demo(output_dir: Path) -> None:
         failures = 0
         for stream_id in emulator.sessions():
             try:
-                transcript = export_session(stream_id, client=client, out_dir=out)
+                transcript = export_session(stream_id, client=client, out_dir=out, preset="auto")
             except TranscribeExportError as error:
                 failures += 1
                 click.echo(f"Error: {error}", err=True)

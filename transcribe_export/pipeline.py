@@ -16,7 +16,7 @@ from transcribe_export.collector import Collected, CollectOptions, collect
 from transcribe_export.errors import ConfigurationError
 from transcribe_export.files import safe_name, write_atomic
 from transcribe_export.models import Transcript
-from transcribe_export.presets import Preset
+from transcribe_export.presets import Preset, PresetChoice
 from transcribe_export.segmenter import ALGORITHM, resolve_preset, segment
 from transcribe_export.writers import FORMATS, render
 
@@ -39,7 +39,7 @@ def check_formats(formats: Sequence[str]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(formats))
 
 
-def build_transcript(collected: Collected, preset: Preset | str | None = None) -> Transcript:
+def build_transcript(collected: Collected, preset: Preset | PresetChoice | str | None = None) -> Transcript:
     """Cut collected words into cues and wrap everything as a :class:`Transcript`.
 
     Args:
@@ -59,18 +59,26 @@ def build_transcript(collected: Collected, preset: Preset | str | None = None) -
 
 
 def write_transcript(
-    transcript: Transcript, out_dir: Path, formats: Sequence[str] = DEFAULT_FORMATS, *, name: str | None = None
+    transcript: Transcript,
+    out_dir: Path,
+    formats: Sequence[str] = DEFAULT_FORMATS,
+    *,
+    name: str | None = None,
+    word_timing: bool = False,
 ) -> list[Path]:
     """Write ``out_dir/<name>.<format>`` for each format, atomically.
 
     Args:
         name: the file name without suffix; by default made safe from the stream id.
+        word_timing: WebVTT with an inline timestamp before each word.
 
     Returns:
         The paths written, in the order of ``formats``.
     """
     base = name if name is not None else safe_name(transcript.stream_id)
-    rendered = {out_dir / f"{base}.{fmt}": render(transcript, fmt) for fmt in check_formats(formats)}
+    rendered = {
+        out_dir / f"{base}.{fmt}": render(transcript, fmt, word_timing=word_timing) for fmt in check_formats(formats)
+    }
     write_atomic(rendered)
     for path in rendered:
         log.info("stream %r: wrote %s", transcript.stream_id, path)
@@ -83,8 +91,9 @@ def export_session(
     client: HeyGenClient,
     out_dir: Path | None = None,
     formats: Sequence[str] = DEFAULT_FORMATS,
-    preset: Preset | str | None = None,
+    preset: Preset | PresetChoice | str | None = None,
     options: CollectOptions | None = None,
+    word_timing: bool = False,
 ) -> Transcript:
     """Collect one session, cut its cues and (if ``out_dir`` is given) write its files.
 
@@ -95,5 +104,5 @@ def export_session(
     formats = check_formats(formats)
     transcript = build_transcript(collect(client, stream_id, options), preset)
     if out_dir is not None:
-        write_transcript(transcript, out_dir, formats)
+        write_transcript(transcript, out_dir, formats, word_timing=word_timing)
     return transcript

@@ -21,7 +21,7 @@ import yaml
 from transcribe_export.errors import ConfigurationError
 from transcribe_export.resources import bundled_dir
 
-__all__ = ["DEFAULT_PRESET", "FRAME_RATES", "Preset", "auto_preset_name", "load_preset", "preset_names"]
+__all__ = ["DEFAULT_PRESET", "FRAME_RATES", "Preset", "PresetChoice", "auto_preset_name", "load_preset", "preset_names"]
 
 DEFAULT_PRESET = "netflix-en"
 LANGUAGES = ("en", "es", "fr", "de", "ja", "zh", "ar", "he", "other")
@@ -263,3 +263,25 @@ def auto_preset_name(texts: Iterable[str]) -> str:
             if 0x4E00 <= code <= 0x9FFF or 0x3400 <= code <= 0x4DBF:
                 han = True
     return "netflix-zh" if han else "netflix-en"
+
+
+@dataclass(frozen=True, slots=True)
+class PresetChoice:
+    """What the user asked for: a preset name (or ``auto``), a config file over it, a frame rate.
+
+    ``auto`` can only be resolved once the words are known, so the choice is
+    kept and :meth:`validate` checks everything else before any network call.
+    """
+
+    name: str = DEFAULT_PRESET
+    config: Path | None = None
+    fps: str | None = None
+
+    def validate(self) -> None:
+        """Raise :class:`ConfigurationError` now if the choice can't be loaded."""
+        self.resolve(())
+
+    def resolve(self, texts: Iterable[str]) -> Preset:
+        """The preset for words with these texts."""
+        name = auto_preset_name(texts) if self.name == "auto" else self.name
+        return load_preset(name, config=self.config, fps=self.fps)

@@ -33,7 +33,7 @@ from fractions import Fraction
 from typing import Sequence
 
 from transcribe_export.models import Cue, Word
-from transcribe_export.presets import FRAME_RATES, Preset, auto_preset_name, load_preset
+from transcribe_export.presets import FRAME_RATES, Preset, PresetChoice, auto_preset_name, load_preset
 from transcribe_export.text import Chunk, chunk_words, join_chunks
 from transcribe_export.wordlists import BREAK_BEFORE_GOOD, NO_BREAK_AFTER, PARTICLES
 
@@ -294,7 +294,7 @@ def _times(plan: _Plan, cuts: list[tuple[int, int, tuple[int, ...]]]) -> list[tu
     return times
 
 
-def segment(words: Sequence[Word], *, preset: Preset | str | None = None) -> list[Cue]:
+def segment(words: Sequence[Word], *, preset: Preset | PresetChoice | str | None = None) -> list[Cue]:
     """Cut ordered words into cues.
 
     Args:
@@ -334,10 +334,12 @@ def _duration_bound(plan: _Plan, i: int, j: int) -> bool:
     return max(plan.ends[i : j + 1]) - plan.starts[i] > limit and plan.lines(i, j + 1) is not None
 
 
-def resolve_preset(preset: Preset | str | None, words: Sequence[Word]) -> Preset:
-    """A :class:`Preset` from a preset, a name, ``"auto"`` or ``None``."""
+def resolve_preset(preset: Preset | PresetChoice | str | None, words: Sequence[Word]) -> Preset:
+    """A :class:`Preset` from a preset, a choice, a name, ``"auto"`` or ``None``."""
     if isinstance(preset, Preset):
         return preset
+    if isinstance(preset, PresetChoice):
+        return preset.resolve(w.text for w in words)
     if preset == "auto":
         return load_preset(auto_preset_name(w.text for w in words))
     return load_preset(preset) if preset else load_preset()

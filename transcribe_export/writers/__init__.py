@@ -23,6 +23,12 @@ FORMATS: dict[str, Callable[[Transcript], str]] = {
 }
 
 
-def render(transcript: Transcript, fmt: str) -> str:
-    """Render ``transcript`` in format ``fmt`` (``srt``, ``vtt`` or ``json``)."""
+def render(transcript: Transcript, fmt: str, *, word_timing: bool = False) -> str:
+    """Render ``transcript`` in format ``fmt`` (``srt``, ``vtt`` or ``json``).
+
+    Args:
+        word_timing: WebVTT only: an inline timestamp before each word.
+    """
+    if fmt == "vtt" and word_timing:
+        return render_vtt(transcript, word_timing=True)
     return FORMATS[fmt](transcript)

@@ -15,9 +15,10 @@ from __future__ import annotations
 
 import webvtt
 
-from transcribe_export.models import Transcript
+from transcribe_export.models import Cue, Transcript
+from transcribe_export.text import Chunk, chunk_words, join_chunks
 
-__all__ = ["escape", "render_vtt", "timestamp"]
+__all__ = ["escape", "render_vtt", "timed_lines", "timestamp"]
 
 
 def escape(text: str) -> str:
@@ -43,13 +44,51 @@ def timestamp(ms: int) -> str:
     return f"{hours:02d}:{minutes:02d}:{seconds:02d}.{millis:03d}"
 
 
-def render_vtt(transcript: Transcript) -> str:
-    """The transcript's cues as a WebVTT document, each cue numbered from 1."""
+def timed_lines(cue: Cue, language: str) -> list[str]:
+    """The cue's lines, escaped, with an inline ``<hh:mm:ss.ttt>`` before each word after the first.
+
+    Karaoke-style players highlight each word from its timestamp on. A
+    timestamp must lie strictly inside the cue and after the one before, so
+    a word starting with the cue (or with the word before) gets none.
+
+    >>> cue = Cue(1000, 3000, ("Hi there,", "you."), (Word("Hi", 1, 1.2), Word("there", 1.25, 1.6),
+    ...           Word(",", 1.6, 1.6), Word("you", 2, 2.4), Word(".", 2.4, 2.4)))
+    >>> timed_lines(cue, "en")
+    ['Hi <00:00:01.250>there,', '<00:00:02.000>you.']
+    """
+    chunks = iter(chunk_words(cue.words, language))
+    last = cue.start_ms
+    out = []
+    for line in cue.lines:
+        parts: list[str] = []
+        shown: list[Chunk] = []
+        while join_chunks(shown) != line:
+            chunk = next(chunks)
+            if chunk.text:
+                if shown:
+                    parts.append(chunk.sep)
+                shown.append(chunk)
+                if last < chunk.start_ms < cue.end_ms:
+                    parts.append(f"<{timestamp(chunk.start_ms)}>")
+                    last = chunk.start_ms
+                parts.append(escape(chunk.text))
+        out.append("".join(parts))
+    return out
+
+
+def render_vtt(transcript: Transcript, *, word_timing: bool = False) -> str:
+    """The transcript's cues as a WebVTT document, each cue numbered from 1.
+
+    Args:
+        word_timing: add an inline timestamp before each word (one cue per
+            phrase still; never one cue per word).
+    """
+    language = str(transcript.settings.get("language", "en"))
     captions = [
         webvtt.Caption(
             start=timestamp(cue.start_ms),
             end=timestamp(cue.end_ms),
-            text=[escape(line) for line in cue.lines],
+            text=timed_lines(cue, language) if word_timing else [escape(line) for line in cue.lines],
             identifier=str(number),
         )
         for number, cue in enumerate(transcript.cues, 1)

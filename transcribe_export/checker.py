@@ -1,0 +1,230 @@
+"""Lint any SRT or WebVTT file against a preset, like Subtitle Edit's Netflix check.
+
+Hard rules (a delivery gate: ``check`` exits 1 if any is broken):
+characters per line, lines per cue, longest duration, the minimum gap,
+overlaps, order, empty cues, malformed or reversed times. Soft rules are
+reported but pass: the shortest duration (it yields where the next cue
+leaves no room), reading speed (set by how fast the speaker talks, which no
+caption can change) and chaining of short gaps.
+
+The excuses are recognised and said out loud: a single word longer than a
+line, one word lasting longer than the longest cue, and (given the words)
+two cues whose words are themselves closer than the minimum gap.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Sequence
+
+import srt
+import webvtt
+
+from transcribe_export.models import Word
+from transcribe_export.presets import Preset
+from transcribe_export.text import CLAUSE_END, SENTENCE_END
+
+__all__ = ["HARD", "SOFT", "Report", "check_file", "check_text"]
+
+HARD = (
+    "characters per line", "lines per cue", "longest duration", "minimum gap", "overlap", "order", "empty cue", "malformed time"
+)
+SOFT = ("shortest duration", "reading speed", "unchained gap")
+
+_SRT_TIME = r"\d{2,}:\d{2}:\d{2},\d{3}"
+_VTT_TIME = r"(?:\d{2,}:)?\d{2}:\d{2}\.\d{3}"
+_TAGS = re.compile(r"<[^>]*>|\{\\[^}]*\}")
+
+
+@dataclass(frozen=True, slots=True)
+class _Cue:
+    number: int
+    start_ms: int
+    end_ms: int
+    lines: tuple[str, ...]
+
+
+@dataclass
+class Report:
+    """What ``check`` found in one file."""
+
+    path: str
+    preset: str
+    cues: int = 0
+    violations: dict[str, list[int]] = field(default_factory=lambda: {rule: [] for rule in HARD + SOFT})
+    excused: dict[str, list[tuple[int, str]]] = field(default_factory=dict)
+    cue_ends: dict[str, float] | None = None
+
+    @property
+    def hard_failures(self) -> int:
+        """How many hard-rule violations (excused ones not counted)."""
+        return sum(len(self.violations[rule]) for rule in HARD)
+
+    def as_dict(self) -> dict[str, Any]:
+        """The report for ``--json``."""
+        return {
+            "file": self.path,
+            "preset": self.preset,
+            "cues": self.cues,
+            "passed": self.hard_failures == 0,
+            "rules": {
+                rule: {"hard": rule in HARD, "count": len(cues), "cues": cues} for rule, cues in self.violations.items()
+            },
+            "excused": {rule: [{"cue": c, "why": why} for c, why in items] for rule, items in self.excused.items()},
+            "cue_ends": self.cue_ends,
+        }
+
+
+def _ms(value: str) -> int:
+    parts = re.split(r"[:.,]", value)
+    *hms, millis = parts
+    seconds = 0
+    for part in hms:
+        seconds = seconds * 60 + int(part)
+    return seconds * 1000 + int(millis)
+
+
+def _displayed(line: str, is_vtt: bool) -> str:
+    """The text a player shows: tags removed, references decoded, invisible joiners gone."""
+    text = _TAGS.sub("", line)
+    if is_vtt:
+        text = html.unescape(text)
+    return text.replace("\u2060", "")
+
+
+def _parse(text: str, is_vtt: bool) -> tuple[list[_Cue], list[int]]:
+    """The cues, and the numbers of the timing lines that are malformed."""
+    pattern = re.compile(rf"^\s*({_VTT_TIME if is_vtt else _SRT_TIME})\s+-->\s+({_VTT_TIME if is_vtt else _SRT_TIME})(\s.*)?$")
+    malformed = []
+    number = 0
+    kept = []
+    for line in text.splitlines():
+        if "-->" in line and not line.lstrip().startswith("NOTE"):
+            number += 1
+            if not pattern.match(line):
+                malformed.append(number)
+                line = "NOTE malformed timing"  # the block is then skipped, not fatal to the parser
+        kept.append(line)
+    text = "\n".join(kept) + "\n"
+    cues: list[_Cue] = []
+    if is_vtt:
+        for n, caption in enumerate(webvtt.from_string(text).captions, 1):
+            lines = tuple(_displayed(line, True) for line in caption.raw_text.split("\n"))
+            cues.append(_Cue(n, _ms(caption.start), _ms(caption.end), lines if any(lines) else ()))
+    else:
+        for n, sub in enumerate(srt.parse(text, ignore_errors=True), 1):
+            lines = tuple(_displayed(line, False) for line in sub.content.split("\n") if line.strip())
+            cues.append(_Cue(n, int(sub.start.total_seconds() * 1000), int(sub.end.total_seconds() * 1000), lines))
+    return cues, malformed
+
+
+def check_text(text: str, *, is_vtt: bool, preset: Preset, path: str = "-", words: Sequence[Word] | None = None) -> Report:
+    """Check the text of a subtitle file against ``preset``."""
+    report = Report(path, preset.name)
+    cues, malformed = _parse(text.lstrip("\ufeff"), is_vtt)
+    ends = _token_ends(cues, words) if words is not None else [None] * len(cues)
+    report.cues = len(cues)
+    report.violations["malformed time"] = malformed
+    bad = report.violations
+
+    def excuse(rule: str, cue: int, why: str) -> None:
+        report.excused.setdefault(rule, []).append((cue, why))
+
+    for index, cue in enumerate(cues):
+        shown = " ".join(cue.lines)
+        duration = cue.end_ms - cue.start_ms
+        if not shown.strip():
+            bad["empty cue"].append(cue.number)
+            continue
+        if duration <= 0:
+            bad["malformed time"].append(cue.number)
+        for line in cue.lines:
+            if preset.measure(line) > preset.max_chars_per_line:
+                if " " not in line.strip():
+                    excuse("characters per line", cue.number, "a single word longer than a line")
+                else:
+                    bad["characters per line"].append(cue.number)
+                break
+        if len(cue.lines) > preset.max_lines:
+            bad["lines per cue"].append(cue.number)
+        if preset.max_duration_ms is not None and duration > preset.max_duration_ms:
+            if len(shown.split()) == 1:
+                excuse("longest duration", cue.number, f"one word lasting over {preset.max_duration:g} s")
+            else:
+                bad["longest duration"].append(cue.number)
+        if duration > 0 and preset.measure(shown) / (duration / 1000) > preset.max_cps:
+            bad["reading speed"].append(cue.number)
+        nxt = cues[index + 1] if index + 1 < len(cues) else None
+        if nxt is not None:
+            gap = nxt.start_ms - cue.end_ms
+            if nxt.start_ms < cue.start_ms:
+                bad["order"].append(nxt.number)
+            elif gap < 0:
+                bad["overlap"].append(cue.number)
+            elif gap < preset.min_gap_ms:
+                last = ends[index]
+                if words is not None and last is not None and last + 1 < len(words) and (
+                    words[last + 1].start_ms - words[last].end_ms < preset.min_gap_ms
+                ):
+                    excuse("minimum gap", cue.number, "its words are closer than the minimum gap to the next cue's")
+                else:
+                    bad["minimum gap"].append(cue.number)
+            elif preset.min_gap_ms < gap <= preset.chain_gap_ms:
+                bad["unchained gap"].append(cue.number)
+        room = nxt.start_ms - cue.end_ms - preset.min_gap_ms if nxt is not None else preset.min_duration_ms
+        if 0 < duration < preset.min_duration_ms and room >= preset.min_duration_ms - duration:
+            bad["shortest duration"].append(cue.number)
+    if words is not None:
+        report.cue_ends = _cue_ends(ends[:-1], words, preset)
+    return report
+
+
+def _squeeze(text: str) -> str:
+    return re.sub(r"\s+", "", text)
+
+
+def _token_ends(cues: Sequence[_Cue], words: Sequence[Word]) -> list[int | None]:
+    """For each cue, the index of the token its text ends with (None if it ends mid-token)."""
+    boundaries: dict[int, int] = {}  # squeezed character offset -> index of the token ending there
+    offset = 0
+    for index, word in enumerate(words):
+        offset += len(_squeeze(word.text))
+        boundaries[offset] = index
+    result: list[int | None] = []
+    offset = 0
+    for cue in cues:
+        offset += len(_squeeze("".join(cue.lines)))
+        result.append(boundaries.get(offset))
+    return result
+
+
+def _cue_ends(ends: Sequence[int | None], words: Sequence[Word], preset: Preset) -> dict[str, float]:
+    """The share of cue ends (the last cue excepted) at a sentence end, clause punctuation or a pause."""
+    counts = {"sentence": 0, "clause": 0, "pause": 0, "other": 0}
+    for index in ends:
+        if index is None or index + 1 >= len(words):
+            counts["other"] += 1
+            continue
+        last = words[index].text.strip().rstrip("\"'”’»)]」』）")
+        if last and last[-1] in SENTENCE_END:
+            counts["sentence"] += 1
+        elif last and last[-1] in CLAUSE_END:
+            counts["clause"] += 1
+        elif words[index + 1].start_ms - words[index].end_ms >= preset.good_pause_ms:
+            counts["pause"] += 1
+        else:
+            counts["other"] += 1
+    total = max(len(ends), 1)
+    shares = {kind: count / total for kind, count in counts.items()}
+    shares["good"] = (counts["sentence"] + counts["clause"] + counts["pause"]) / total
+    return shares
+
+
+def check_file(path: Path, preset: Preset, words: Sequence[Word] | None = None) -> Report:
+    """Check one ``.srt`` or ``.vtt`` file (the header decides when the suffix doesn't)."""
+    text = path.read_bytes().decode("utf-8-sig", errors="replace")
+    is_vtt = path.suffix.lower() == ".vtt" or text.lstrip().startswith("WEBVTT")
+    return check_text(text, is_vtt=is_vtt, preset=preset, path=str(path), words=words)
