@@ -96,3 +96,26 @@ def test_cjk_words_join_tight_but_stay_breakable() -> None:
 
 def test_every_rule_is_named() -> None:
     assert all(name and callable(rule) for name, rule in RULES)
+
+
+LANGUAGE_EXAMPLES = [
+    ("fr", ["Quoi", "?", "Il", "a", "dit", ":", "«", "Bonjour", "»", "."], "Quoi\u00a0? Il a dit\u00a0: «\u00a0Bonjour\u00a0»."),
+    ("fr", ["C'", "est", "l'", "homme", "!"], "C'est l'homme\u00a0!"),
+    ("en", ["Quoi", "?"], "Quoi?"),  # the no-break space is French only
+    ("es", ["¿", "Vienes", "?", "¡", "Claro", "!"], "¿Vienes? ¡Claro!"),
+    ("ar", ["هل", "أنت", "بخير", "؟", "نعم", "،", "شكرا", "."], "هل أنت بخير؟ نعم، شكرا."),
+    ("he", ["שלום", ",", "מה", "שלומך", "?"], "שלום, מה שלומך?"),
+    ("zh", ["今天", "天气", "很", "好", "，", "我们", "出去", "吧", "！"], "今天天气很好，我们出去吧！"),
+    ("ja", ["彼", "は", "「", "はい", "」", "と", "言った", "。"], "彼は「はい」と言った。"),
+    ("en", ["an", "em", "—", "dash"], "an em — dash"),
+]
+
+
+@pytest.mark.parametrize(("language", "tokens", "expected"), LANGUAGE_EXAMPLES, ids=[e[2] for e in LANGUAGE_EXAMPLES])
+def test_join_in_every_language(language: str, tokens: list[str], expected: str) -> None:
+    assert join(tokens, language=language) == expected
+
+
+def test_french_no_break_space_keeps_the_mark_with_its_word() -> None:
+    chunks = chunk_words([Word("Quoi", 0, 0.3), Word("?", 0.3, 0.3)], "fr")
+    assert [c.text for c in chunks] == ["Quoi\u00a0?"]  # one chunk: a line can't break before "?"

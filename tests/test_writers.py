@@ -125,3 +125,13 @@ def test_ffmpeg_shows_exactly_the_words(fmt: str, tmp_path: Path) -> None:
         if fmt == "vtt":
             lines = [line.replace("\\{", "{").replace("\\}", "}") for line in lines]
         assert lines == list(cue.lines)
+
+
+def test_word_timing_puts_a_timestamp_before_each_later_word() -> None:
+    words = (Word("Hi", 1.0, 1.2), Word("there", 1.25, 1.6), Word(",", 1.6, 1.6), Word("<you>", 2.0, 2.4))
+    cue = Cue(1000, 3000, ("Hi there,", "<you>"), words, "end", ("clause",))
+    t = Transcript("s", "completed", None, None, words, (cue,), {"algorithm": "t", "name": "t", "language": "en"})
+    text = render_vtt(t, word_timing=True)
+    assert text.splitlines()[4:6] == ["Hi <00:00:01.250>there,", "<00:00:02.000>&lt;you&gt;"]
+    (caption,) = webvtt.from_string(text).captions
+    assert html.unescape(caption.text) == "Hi there,\n<you>"  # tags stripped, the words intact

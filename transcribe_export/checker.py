@@ -20,9 +20,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Sequence
 
-import srt
-import webvtt
-
 from transcribe_export.models import Word
 from transcribe_export.presets import Preset
 from transcribe_export.text import CLAUSE_END, SENTENCE_END
@@ -96,28 +93,29 @@ def _displayed(line: str, is_vtt: bool) -> str:
 
 
 def _parse(text: str, is_vtt: bool) -> tuple[list[_Cue], list[int]]:
-    """The cues, and the numbers of the timing lines that are malformed."""
-    pattern = re.compile(rf"^\s*({_VTT_TIME if is_vtt else _SRT_TIME})\s+-->\s+({_VTT_TIME if is_vtt else _SRT_TIME})(\s.*)?$")
-    malformed = []
-    number = 0
-    kept = []
-    for line in text.splitlines():
-        if "-->" in line and not line.lstrip().startswith("NOTE"):
-            number += 1
-            if not pattern.match(line):
-                malformed.append(number)
-                line = "NOTE malformed timing"  # the block is then skipped, not fatal to the parser
-        kept.append(line)
-    text = "\n".join(kept) + "\n"
+    """The cues, and the numbers of the cues whose timing line is malformed.
+
+    Read block by block, as players do (a blank line ends a cue), so a
+    broken cue is counted as itself and never swallows the next one; cues
+    are numbered by their place in the file.
+    """
+    time = _VTT_TIME if is_vtt else _SRT_TIME
+    pattern = re.compile(rf"^\s*({time})[ \t]+-->[ \t]+({time})([ \t].*)?$")
     cues: list[_Cue] = []
-    if is_vtt:
-        for n, caption in enumerate(webvtt.from_string(text).captions, 1):
-            lines = tuple(_displayed(line, True) for line in caption.raw_text.split("\n"))
-            cues.append(_Cue(n, _ms(caption.start), _ms(caption.end), lines if any(lines) else ()))
-    else:
-        for n, sub in enumerate(srt.parse(text, ignore_errors=True), 1):
-            lines = tuple(_displayed(line, False) for line in sub.content.split("\n") if line.strip())
-            cues.append(_Cue(n, int(sub.start.total_seconds() * 1000), int(sub.end.total_seconds() * 1000), lines))
+    malformed: list[int] = []
+    number = 0
+    for block in re.split(r"\n[ \t]*\n", text.replace("\r\n", "\n").replace("\r", "\n")):
+        lines = block.strip("\n").split("\n")
+        timing = next((k for k, line in enumerate(lines) if "-->" in line), None)
+        if timing is None or lines[0].startswith(("NOTE", "STYLE", "REGION", "WEBVTT")):
+            continue
+        number += 1
+        match = pattern.match(lines[timing])
+        if match is None:
+            malformed.append(number)
+            continue
+        shown = tuple(text for text in (_displayed(line, is_vtt) for line in lines[timing + 1 :]) if text.strip())
+        cues.append(_Cue(number, _ms(match.group(1)), _ms(match.group(2)), shown))
     return cues, malformed
 
 
@@ -126,7 +124,7 @@ def check_text(text: str, *, is_vtt: bool, preset: Preset, path: str = "-", word
     report = Report(path, preset.name)
     cues, malformed = _parse(text.lstrip("\ufeff"), is_vtt)
     ends = _token_ends(cues, words) if words is not None else [None] * len(cues)
-    report.cues = len(cues)
+    report.cues = len(cues) + len(malformed)
     report.violations["malformed time"] = malformed
     bad = report.violations
 

@@ -51,6 +51,7 @@ def timed_lines(cue: Cue, language: str) -> list[str]:
     timestamp must lie strictly inside the cue and after the one before, so
     a word starting with the cue (or with the word before) gets none.
 
+    >>> from transcribe_export.models import Word
     >>> cue = Cue(1000, 3000, ("Hi there,", "you."), (Word("Hi", 1, 1.2), Word("there", 1.25, 1.6),
     ...           Word(",", 1.6, 1.6), Word("you", 2, 2.4), Word(".", 2.4, 2.4)))
     >>> timed_lines(cue, "en")
