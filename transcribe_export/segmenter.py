@@ -43,10 +43,13 @@ ALGORITHM = "dp-v2"
 
 # Costs. Only their relative sizes matter; each is explained where used.
 CUE_COST = 10.0  # every cue costs a little, so the paragraph isn't cut needlessly
-SENTENCE, CLAUSE, PAUSE, PLAIN = 0.0, 4.0, 6.0, 14.0  # the break itself
-BAD_AFTER = 25.0  # right after an article, preposition, pronoun, auxiliary...
-PARTICLE = 30.0  # right before a ja/zh particle
-NAME = 15.0  # between two capitalised words (a first and a last name)
+# The break itself, as a cue end and as a line break: a cue ending mid-phrase is
+# what viewers notice most, so a plain cue end costs far more than a plain line break.
+CUE_END = {"sentence": 0.0, "clause": 4.0, "pause": 6.0, "length": 30.0}
+LINE_BREAK = {"sentence": 0.0, "clause": 2.0, "pause": 3.0, "length": 7.0}
+BAD_AFTER = 45.0  # right after an article, preposition, pronoun, auxiliary...
+PARTICLE = 45.0  # right before a ja/zh particle
+NAME = 25.0  # between two capitalised words (a first and a last name)
 GOOD_BEFORE = 4.0  # right before a preposition or conjunction (a bonus)
 ORPHAN = 30.0  # a one-word cue that pauses don't isolate
 SHORT_TOP = 6.0  # a top line of one word
@@ -59,14 +62,11 @@ _TRAILING = "\"'”’»)]」』）.,;:!?…。、，！？：；"
 
 @dataclass(frozen=True, slots=True)
 class _Break:
-    cost: float  # as a cue end: the kind of break plus any penalty
-    reason: str
-    penalty: float = 0.0  # the part of ``cost`` for splitting a phrase (article + noun, ...)
+    """A place between two chunks where a cue or a line may break."""
 
-    @property
-    def line_cost(self) -> float:
-        """As a line break: the kind of break matters half as much, a split phrase just as much."""
-        return (self.cost - self.penalty) * 0.5 + self.penalty
+    cost: float  # as a cue end: the kind of break, plus any penalty
+    line_cost: float  # as a line break
+    reason: str
 
 
 def _first_word(chunk: Chunk) -> str:
@@ -87,19 +87,20 @@ def _breaks(chunks: Sequence[Chunk], words: Sequence[Word], preset: Preset) -> l
         chunk, nxt = chunks[k], chunks[k + 1]
         gap = nxt.start_ms - chunk.end_ms
         if chunk.sentence_end:
-            cost, reason = SENTENCE, "sentence"
+            reason = "sentence"
         elif chunk.clause_end:
-            cost, reason = CLAUSE, "clause"
+            reason = "clause"
         elif gap >= preset.good_pause_ms:
-            cost, reason = PAUSE - min(3.0, gap / 500), "pause"  # the longer the pause, the better
+            reason = "pause"
         else:
-            cost, reason = PLAIN, "length"
+            reason = "length"
+        bonus = min(3.0, gap / 500) if reason == "pause" else 0.0  # the longer the pause, the better
         penalty = 0.0
         if reason in ("pause", "length"):
             if _last_word(chunk) in after:
                 penalty += BAD_AFTER
             elif _first_word(nxt) in before:
-                cost -= GOOD_BEFORE
+                bonus += GOOD_BEFORE
             if (
                 k > 0 and not chunks[k - 1].sentence_end and chunk.text[:1].isupper() and nxt.text[:1].isupper()
                 and _last_word(chunk) != "i" and " " not in chunk.text
@@ -107,7 +108,7 @@ def _breaks(chunks: Sequence[Chunk], words: Sequence[Word], preset: Preset) -> l
                 penalty += NAME
         if particles and words[nxt.first].text.strip() in particles:
             penalty += PARTICLE
-        result.append(_Break(cost + penalty, reason, penalty))
+        result.append(_Break(CUE_END[reason] - bonus + penalty, LINE_BREAK[reason] - bonus / 2 + penalty, reason))
     return result
 
 
@@ -172,8 +173,8 @@ class _Plan:
             if rest is None:
                 continue
             bottom = self.width(s, j) if count == 2 else top  # balance is judged on the last pair
-            # A shorter top line reads best ("bottom-heavy pyramid"); a longer one costs more.
-            balance = (top - bottom) / limit * 10 if top > bottom else (bottom - top) / limit * 3
+            # A shorter top line reads best ("bottom-heavy pyramid"): a longer one costs a step, then more.
+            balance = 2 + (top - bottom) / limit * 10 if top > bottom else (bottom - top) / limit * 3
             cost = self.breaks[s - 1].line_cost + balance + (SHORT_TOP if s - i == 1 else 0.0) + rest[0]
             if best is None or cost < best[0]:
                 best = (cost, (s, *rest[1]))
@@ -190,7 +191,7 @@ class _Plan:
         shown_ms = max(room_end, latest_end) - self.starts[i]
         cps = self.width(i, j) / max(shown_ms, 1) * 1000
         if cps > preset.max_cps:
-            cost += 10 + 40 * (cps / preset.max_cps - 1)
+            cost += 2 + 20 * (cps / preset.max_cps - 1)
         if j - i == 1 and self.one_word[i]:
             isolated = (i == 0 or self.starts[i] - self.ends[i - 1] >= preset.good_pause_ms) and (
                 j == self.n or self.starts[j] - latest_end >= preset.good_pause_ms
