@@ -84,7 +84,8 @@ def ours(words: list[Word], preset: Preset) -> str:
 
 
 def deepgram(words: list[Word], preset: Preset) -> str:
-    from deepgram_captions import DeepgramConverter, srt as dg_srt  # type: ignore[import-not-found]
+    from deepgram_captions import DeepgramConverter  # type: ignore[import-not-found]
+    from deepgram_captions import srt as dg_srt
 
     chunks = [c for c in chunk_words(words, preset.language) if c.text]
     dg_words = [
