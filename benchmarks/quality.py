@@ -176,7 +176,8 @@ def _good_point_within_limits(chunks: list[Chunk], first: int, preset: Preset) -
         group = chunks[first:stop]
         width = preset.measure(join_chunks(group))
         too_long = width > preset.max_chars_per_line * preset.max_lines
-        too_late = preset.max_duration_ms is not None and max(c.end_ms for c in group) - group[0].start_ms > preset.max_duration_ms
+        spoken = max(c.end_ms for c in group) - group[0].start_ms
+        too_late = preset.max_duration_ms is not None and spoken > preset.max_duration_ms
         if too_long or too_late:
             return False
         if _good(chunks, stop - 1, preset) and stop < len(chunks):
