@@ -23,6 +23,8 @@ log = logging.getLogger(__name__)
 
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
+_NUMBER = (int, float)
+_FINITE_LIMIT = 1e300  # larger values (and NaN, which fails every comparison) take the careful path
 
 
 class _NonFiniteConstant(ValueError):
@@ -61,6 +63,16 @@ def validate_word(item: Any) -> tuple[Word | None, str | None, str | None]:
     >>> validate_word({"word": "hi", "start": 2, "end": 1})[1:]
     ('end', 'is 1, before its start 2')
     """
+    if type(item) is dict:
+        # The usual case, checked in one go: a string and two ordered finite non-negative numbers.
+        text: Any = item.get("word")
+        start: Any = item.get("start")
+        end: Any = item.get("end")
+        if (
+            type(text) is str and type(start) in _NUMBER and type(end) in _NUMBER
+            and 0 <= start <= end < _FINITE_LIMIT and not _SURROGATE.search(text)
+        ):
+            return Word(text, start, end), None, None
     if not isinstance(item, dict):
         return None, "", f"is {_describe(item)}, not an object"
     for key in ("word", "start", "end"):

@@ -55,21 +55,20 @@ class Word:
         text: the token exactly as received (leading spaces included).
         start: start time in seconds, as received.
         end: end time in seconds, as received.
+        start_ms: start time in whole milliseconds (computed once).
+        end_ms: end time in whole milliseconds (computed once).
     """
 
     text: str
     start: float
     end: float
+    start_ms: int = field(init=False, repr=False, compare=False)
+    end_ms: int = field(init=False, repr=False, compare=False)
 
-    @property
-    def start_ms(self) -> int:
-        """Start time in whole milliseconds."""
-        return to_ms(self.start)
-
-    @property
-    def end_ms(self) -> int:
-        """End time in whole milliseconds."""
-        return to_ms(self.end)
+    def __post_init__(self) -> None:
+        # Every stage needs the milliseconds, several times: work them out once.
+        object.__setattr__(self, "start_ms", to_ms(self.start))
+        object.__setattr__(self, "end_ms", to_ms(self.end))
 
     @property
     def is_punctuation(self) -> bool:

@@ -139,6 +139,14 @@ class _Plan:
             self.allowed[k] = self.starts[k] >= latest and self.starts[k] > self.starts[k - 1]
             self.forced[k] = self.allowed[k] and self.starts[k] - self.ends[k - 1] >= preset.pause_break_ms
         self.one_word = [len(c.text.split()) == 1 for c in chunks]
+        self.line_costs = [b.line_cost for b in self.breaks]
+        self.end_costs = [b.cost for b in self.breaks] + [0.0]
+        # The preset's numbers as plain attributes: the inner loops read them ~10^5 times.
+        self.limit = float(preset.max_chars_per_line)
+        self.min_gap = preset.min_gap_ms
+        self.linger = preset.linger_ms
+        self.good_pause = preset.good_pause_ms
+        self.max_cps = preset.max_cps
         self.sentences = [0]  # prefix count of chunks that end a sentence
         for chunk in chunks:
             self.sentences.append(self.sentences[-1] + chunk.sentence_end)
@@ -149,16 +157,36 @@ class _Plan:
 
     def lines(self, i: int, j: int) -> tuple[float, tuple[int, ...]] | None:
         """The cheapest way to lay chunks i..j-1 out in lines: (cost, split points), or None if none fits."""
-        limit = self.preset.max_chars_per_line
+        limit = self.limit
         if self.width(i, j) <= limit:
             return 0.0, ()
-        best: tuple[float, tuple[int, ...]] | None = None
-        for count in range(2, self.preset.max_lines + 1):
+        if self.preset.max_lines >= 2:
+            two = self._two_lines(i, j)
+            if two is not None or self.preset.max_lines == 2:
+                return two  # a third line only when two can't hold it
+        for count in range(3, self.preset.max_lines + 1):
             found = self._split(i, j, count, limit)
-            if found is not None and (best is None or found[0] < best[0]):
-                best = found
-            if best is not None:
-                break  # fewer lines first: a third line only when two can't hold it
+            if found is not None:
+                return found
+        return None
+
+    def _two_lines(self, i: int, j: int) -> tuple[float, tuple[int, ...]] | None:
+        """The best single line break in chunks i..j-1 (the common case, kept fast)."""
+        prefix, seps, limit, costs = self.prefix, self.seps, self.limit, self.line_costs
+        best: tuple[float, tuple[int, ...]] | None = None
+        # From the last split point back: the bottom line grows, the top shrinks.
+        for s in range(j - 1, i, -1):
+            bottom = prefix[j] - prefix[s] - seps[s]
+            if bottom > limit:
+                break
+            top = prefix[s] - prefix[i] - seps[i]
+            if top > limit:
+                continue
+            # A shorter top line reads best ("bottom-heavy pyramid"): a longer one costs a step, then more.
+            balance = 2 + (top - bottom) / limit * 10 if top > bottom else (bottom - top) / limit * 3
+            cost = costs[s - 1] + balance + (SHORT_TOP if s - i == 1 else 0.0)
+            if best is None or cost < best[0]:
+                best = (cost, (s,))
         return best
 
     def _split(self, i: int, j: int, count: int, limit: float) -> tuple[float, tuple[int, ...]] | None:
@@ -180,60 +208,61 @@ class _Plan:
                 best = (cost, (s, *rest[1]))
         return best
 
-    def cue_cost(self, i: int, j: int, latest_end: int) -> float:
-        """Everything a cue i..j-1 costs beyond its lines (reading speed, orphans, its end)."""
-        preset = self.preset
-        cost = CUE_COST + (self.breaks[j - 1].cost if j < self.n else 0.0)
-        cost += INNER_SENTENCE * (self.sentences[j - 1] - self.sentences[i])
-        room_end = latest_end + preset.linger_ms
-        if j < self.n:
-            room_end = min(room_end, self.starts[j] - preset.min_gap_ms)
-        shown_ms = max(room_end, latest_end) - self.starts[i]
-        cps = self.width(i, j) / max(shown_ms, 1) * 1000
-        if cps > preset.max_cps:
-            cost += 2 + 20 * (cps / preset.max_cps - 1)
-        if j - i == 1 and self.one_word[i]:
-            isolated = (i == 0 or self.starts[i] - self.ends[i - 1] >= preset.good_pause_ms) and (
-                j == self.n or self.starts[j] - latest_end >= preset.good_pause_ms
-            )
-            if not isolated:
-                cost += ORPHAN
-        return cost
-
     def solve(self) -> list[tuple[int, int, tuple[int, ...]]]:
         """The cheapest cutting: a list of (first chunk, stop, line split points)."""
         n, preset = self.n, self.preset
         capacity = preset.max_chars_per_line * preset.max_lines
-        max_ms = preset.max_duration_ms
+        max_ms = preset.max_duration_ms if preset.max_duration_ms is not None else math.inf
+        prefix, seps, starts, ends = self.prefix, self.seps, self.starts, self.ends
+        allowed, forced, sentences, end_costs = self.allowed, self.forced, self.sentences, self.end_costs
+        min_gap, linger, max_cps = self.min_gap, self.linger, self.max_cps
+        one_word, good_pause = self.one_word, self.good_pause
         best = [INF] * (n + 1)
         back: list[tuple[int, tuple[int, ...]]] = [(-1, ())] * (n + 1)
         best[0] = 0.0
         for j in range(1, n + 1):
-            if j < n and not self.allowed[j]:
+            if j < n and not allowed[j]:
                 continue
-            latest = self.ends[j - 1]
+            latest = ends[j - 1]
             found = False
+            # What every cue ending here costs whatever its start: CUE_COST and its end.
+            fixed = CUE_COST + end_costs[j - 1]
+            room_limit: float = starts[j] - min_gap if j < n else INF
             i = j - 1
             while i >= 0:
-                latest = max(latest, self.ends[i])
-                if j - i > 1:
-                    if self.forced[i + 1] or self.width(i, j) > capacity:
-                        break
-                    if max_ms is not None and latest - self.starts[i] > max_ms:
-                        break
-                if self.allowed[i] and best[i] < INF:
-                    laid = self.lines(i, j) if j - i > 1 else (0.0, ())
-                    if laid is not None:
-                        total = best[i] + laid[0] + self.cue_cost(i, j, latest)
-                        if total < best[j]:
-                            best[j], back[j] = total, (i, laid[1])
-                        found = True
+                if ends[i] > latest:
+                    latest = ends[i]
+                width = prefix[j] - prefix[i] - seps[i]
+                if j - i > 1 and (forced[i + 1] or width > capacity or latest - starts[i] > max_ms):
+                    break
+                if allowed[i] and best[i] + fixed < best[j]:
+                    # The rest of the cue's cost: sentences inside it, reading speed, an orphan.
+                    cost = best[i] + fixed + INNER_SENTENCE * (sentences[j - 1] - sentences[i])
+                    room_end: float = latest + linger
+                    if room_limit < room_end:
+                        room_end = room_limit
+                    shown_ms = (room_end if room_end > latest else latest) - starts[i]
+                    cps = width / (shown_ms if shown_ms > 1 else 1) * 1000
+                    if cps > max_cps:
+                        cost += 2 + 20 * (cps / max_cps - 1)
+                    if j - i == 1 and one_word[i] and not (
+                        (i == 0 or starts[i] - ends[i - 1] >= good_pause) and (j == n or starts[j] - latest >= good_pause)
+                    ):
+                        cost += ORPHAN
+                    # Line costs are never negative, so lay the lines out only for a cue that
+                    # could still win (a finite best[j] means a fitting cue was found already).
+                    if cost < best[j]:
+                        laid = self.lines(i, j) if j - i > 1 else (0.0, ())
+                        if laid is not None:
+                            found = True
+                            if cost + laid[0] < best[j]:
+                                best[j], back[j] = cost + laid[0], (i, laid[1])
                 i -= 1
             if not found:
                 # Overlapping timestamps leave no cue within the limits: take the
                 # nearest place a cue may start, whatever the length.
                 i = j - 1
-                while not (self.allowed[i] and best[i] < INF):
+                while not (allowed[i] and best[i] < INF):
                     i -= 1
                 best[j], back[j] = best[i] + FORCED, (i, self._fill(i, j))
         cuts = []

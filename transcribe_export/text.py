@@ -43,6 +43,7 @@ ABBREVIATIONS = {
     "a.m.", "p.m.", "e.g.", "i.e.", "etc.", "vs.", "mr.", "mrs.", "ms.", "dr.", "prof.", "st.", "jr.", "sr.",
     "no.", "approx.", "dept.", "inc.", "ltd.", "u.s.", "u.k.", "sra.", "dra.", "ud.", "uds.", "mme.", "m.",
 }
+_NOT_SENTENCE_END = ABBREVIATIONS - {"etc."}  # "etc." usually does end the sentence
 CLAUSE_END = set(",;:—–、，；：،؛")
 # French typography: a no-break space before these and inside « » (Netflix N-FR).
 FRENCH_SPACED = set("?!:;»")
@@ -64,25 +65,29 @@ def display_token(text: str) -> str:
     >>> display_token("new\\nline"), display_token("a\\x00b"), display_token("  hi")
     ('new line', 'ab', ' hi')
     """
+    if text.isprintable() and "  " not in text:
+        return text  # the usual token: nothing to change (isprintable is False for controls and odd spaces)
     return _WHITESPACE.sub(" ", _CONTROL.sub("", text))
 
 
-_CJK_RANGES = (
-    (0x2E80, 0x2FDF),  # CJK radicals
-    (0x3000, 0x30FF),  # CJK symbols and punctuation, hiragana, katakana
-    (0x3100, 0x31FF),  # bopomofo, katakana extensions
-    (0x3400, 0x4DBF),  # CJK extension A
-    (0x4E00, 0x9FFF),  # CJK unified ideographs
-    (0xF900, 0xFAFF),  # CJK compatibility ideographs
-    (0xFF00, 0xFFEF),  # full-width and half-width forms
-    (0x20000, 0x3FFFF),  # CJK extensions B and later
+# Chinese and Japanese characters and full-width marks (Hangul is spaced, so not here):
+# CJK radicals, symbols and punctuation, kana, bopomofo, ideographs (with extension A
+# and the compatibility block), full- and half-width forms, and extensions B onwards.
+_CJK = re.compile(
+    "[\u2e80-\u2fdf\u3000-\u30ff\u3100-\u31ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef\U00020000-\U0003ffff]"
 )
 
 
+_FIRST_CJK = "\u2e80"  # below this code point no character is CJK
+
+
 def _is_cjk(ch: str) -> bool:
-    """A Chinese or Japanese character or full-width mark (Hangul is spaced, so not here)."""
-    code = ord(ch)
-    return any(low <= code <= high for low, high in _CJK_RANGES)
+    """A Chinese or Japanese character or full-width mark.
+
+    >>> _is_cjk("語"), _is_cjk("。"), _is_cjk("a"), _is_cjk("한")
+    (True, True, False, False)
+    """
+    return _CJK.match(ch) is not None
 
 
 @dataclass(frozen=True, slots=True)
@@ -215,20 +220,22 @@ class Chunk:
     start_ms: int
     end_ms: int
     sep: str = " "
+    sentence_end: bool = False
+    clause_end: bool = False
 
-    @property
-    def sentence_end(self) -> bool:
-        """Ends a sentence (a closing quote or bracket after the mark counts)."""
-        core = self.text.rstrip("\"'”’»)]」』）")
-        if core.rsplit(" ", 1)[-1].lower() in ABBREVIATIONS - {"etc."}:
-            return False
-        return bool(core) and core[-1] in SENTENCE_END
 
-    @property
-    def clause_end(self) -> bool:
-        """Ends a clause: comma, semicolon, colon, dash, 、 or ，."""
-        core = self.text.rstrip("\"'”’»)]」』）")
-        return bool(core) and core[-1] in CLAUSE_END
+def _ends(text: str) -> tuple[bool, bool]:
+    """Does the text end a sentence, or a clause? A closing quote or bracket after the mark counts.
+
+    >>> _ends("it.”"), _ends("a.m."), _ends("well,"), _ends("日本語。")
+    ((True, False), (False, False), (False, True), (True, False))
+    """
+    core = text.rstrip("\"'”’»)]」』）\u00a0")
+    if not core:
+        return False, False
+    if core[-1] in SENTENCE_END:
+        return core.rsplit(" ", 1)[-1].lower() not in _NOT_SENTENCE_END, False
+    return False, core[-1] in CLAUSE_END
 
 
 def chunk_words(words: Sequence[Word], language: str = "en") -> list[Chunk]:
@@ -256,6 +263,9 @@ def chunk_words(words: Sequence[Word], language: str = "en") -> list[Chunk]:
             joint = GLUE if parts else SPACE
         elif own_spacing:
             joint = SPACE if text[:1].isspace() else GLUE
+        elif prev[-1].isalnum() and stripped[0].isalnum() and prev[-1] < _FIRST_CJK and stripped[0] < _FIRST_CJK:
+            # Two plain words (the usual case): no rule but "one space" can apply.
+            joint = SPACE
         else:
             pair = _Pair(
                 before=before,
@@ -266,7 +276,10 @@ def chunk_words(words: Sequence[Word], language: str = "en") -> list[Chunk]:
                 quote_open=quote_open,
                 language=language,
             )
-            joint = next(v for _, rule in RULES if (v := rule(pair)) is not None)
+            for _, rule in RULES:
+                joint = rule(pair)  # type: ignore[assignment]
+                if joint is not None:
+                    break
         if joint not in (GLUE, GLUE_NBSP) and parts:
             chunks.append(_chunk(parts, sep, first, index - 1, starts, end_ms))
             parts = []
@@ -286,7 +299,8 @@ def chunk_words(words: Sequence[Word], language: str = "en") -> list[Chunk]:
 
 
 def _chunk(parts: list[str], sep: str, first: int, last: int, starts: list[int], end_ms: int) -> Chunk:
-    return Chunk(_WHITESPACE.sub(" ", "".join(parts)).strip(), first, last, starts[first], end_ms, sep)
+    text = _WHITESPACE.sub(" ", "".join(parts)).strip()
+    return Chunk(text, first, last, starts[first], end_ms, sep, *_ends(text))
 
 
 def join_chunks(chunks: Sequence[Chunk]) -> str:
