@@ -8,7 +8,7 @@ For each sample and preset, and each system, prints:
 * good ends: share of cue ends at a sentence end, clause punctuation or a pause of >= 0.3 s;
 * where possible: the same, counting only cue ends where such a point lay within the
   limits (the target is 95 %);
-* orphans: one-word cues that pauses do not isolate;
+* orphans: one-word cues that pauses do not isolate (a word wider than a line is excused);
 * top-heavy: share of two-line cues whose top line is the longer.
 
 Systems: ``ours`` (the DP segmenter), ``greedy`` (fill each line to the limit,
@@ -141,7 +141,10 @@ def measure(srt_text: str, words: list[Word], preset: Preset) -> dict[str, float
         if len(lines) == 2:
             two_line += 1
             top_heavy += preset.measure(lines[0]) > preset.measure(lines[1])
-        if k is not None and k == cue_start and len(chunks[k].text.split()) == 1:
+        # A one-word cue is an orphan unless pauses isolate it, or the word is wider than a line (it must stand alone).
+        if k is not None and k == cue_start and len(chunks[k].text.split()) == 1 and (
+            preset.measure(chunks[k].text) <= preset.max_chars_per_line
+        ):
             before = chunks[k].start_ms - chunks[k - 1].end_ms if k else 10**9
             after = chunks[k + 1].start_ms - chunks[k].end_ms if k + 1 < len(chunks) else 10**9
             orphans += not (before >= preset.good_pause_ms and after >= preset.good_pause_ms)
