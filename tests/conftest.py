@@ -60,3 +60,8 @@ def shown_in_srt(path: Path) -> str:
 
 def shown_in_vtt(path: Path) -> str:
     return squeeze(html.unescape("".join(c.text for c in webvtt.read(str(path)).captions)))
+
+
+def outputs(folder: Path) -> list[str]:
+    """The files a run wrote in a folder, without its state store and lock."""
+    return sorted(p.name for p in folder.iterdir() if not p.name.startswith(".transcribe-export."))

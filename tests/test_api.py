@@ -10,7 +10,7 @@ from pathlib import Path
 import requests
 
 import transcribe_export as tx
-from conftest import KEY, ROOT, SAMPLES
+from conftest import KEY, ROOT, SAMPLES, outputs
 from transcribe_export.cli import main
 from transcribe_export.emulator import Emulator
 
@@ -41,7 +41,7 @@ def test_export_session_with_a_callers_session(tmp_path: Path) -> None:
         client = tx.HeyGenClient(api_key=KEY, base_url=emu.base_url, session=session)
         transcript = tx.export_session("product-demo", client=client, out_dir=tmp_path, formats=["srt"])
     assert transcript.status == "completed" and transcript.cues
-    assert [p.name for p in tmp_path.iterdir()] == ["product-demo.srt"]
+    assert outputs(tmp_path) == ["product-demo.srt"]
     assert tx.to_srt(transcript) == (tmp_path / "product-demo.srt").read_text(encoding="utf-8")
 
 

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
-from conftest import KEY, SAMPLES, shown_in_srt, shown_in_vtt, squeeze, words_in_capture
+from conftest import KEY, SAMPLES, outputs, shown_in_srt, shown_in_vtt, squeeze, words_in_capture
 from transcribe_export.cli import main
 from transcribe_export.emulator import Emulator
 
@@ -39,7 +39,7 @@ def test_there_are_at_least_three_samples() -> None:
 def test_export_every_sample_shows_exactly_the_spoken_words(stream_id: str, emulator: Emulator, tmp_path: Path) -> None:
     result = run(["export", stream_id, "-o", str(tmp_path)], emulator.base_url)
     assert (result.exit_code, result.stdout, result.stderr) == (0, "", "")
-    assert sorted(p.name for p in tmp_path.iterdir()) == [f"{stream_id}.{s}" for s in ("json", "srt", "vtt")]
+    assert outputs(tmp_path) == [f"{stream_id}.{s}" for s in ("json", "srt", "vtt")]
     spoken = words_in_capture(SAMPLES / f"{stream_id}.sse")
     expected = squeeze("".join(w["word"] for w in spoken))
     assert shown_in_srt(tmp_path / f"{stream_id}.srt") == expected
@@ -72,7 +72,7 @@ def test_status_then_words_with_sse_headers(emulator: Emulator, tmp_path: Path) 
 def test_formats_option_writes_only_those(emulator: Emulator, tmp_path: Path) -> None:
     result = run(["export", SAMPLE_IDS[0], "-o", str(tmp_path), "--format", "vtt, SRT"], emulator.base_url)
     assert result.exit_code == 0
-    assert sorted(p.suffix for p in tmp_path.iterdir()) == [".srt", ".vtt"]
+    assert [Path(name).suffix for name in outputs(tmp_path)] == [".srt", ".vtt"]
 
 
 def test_bearer_token_is_accepted(emulator: Emulator, tmp_path: Path) -> None:
@@ -115,7 +115,7 @@ def test_failure_message_exit_code_and_no_file(stream_id: str, message: str, bad
     assert result.stdout == ""
     assert [line for line in result.stderr.splitlines() if line.startswith("Error:")] == [message]
     assert result.stderr.splitlines()[-1] == "1 of 1 failed."
-    assert list(tmp_path.iterdir()) == []
+    assert outputs(tmp_path) == []
     assert_no_key(result, tmp_path)
 
 
@@ -127,13 +127,13 @@ def test_wrong_key_is_rejected_with_how_to_fix_it(emulator: Emulator, tmp_path: 
         " Invalid or expired API key. Verify your x-api-key header.). Set HEYGEN_API_KEY"
     )
     assert "wrong-key-123" not in result.stderr
-    assert list(tmp_path.iterdir()) == []
+    assert outputs(tmp_path) == []
 
 
 def test_a_failure_does_not_stop_the_batch(bad_emulator: Emulator, tmp_path: Path) -> None:
     result = run(["export", "bad-frame", "markup", "no-end", "-o", str(tmp_path), "--retries", "0"], bad_emulator.base_url)
     assert result.exit_code == 1
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["markup.json", "markup.srt", "markup.vtt"]
+    assert outputs(tmp_path) == ["markup.json", "markup.srt", "markup.vtt"]
     assert result.stderr.count("Error: ") == 2
     assert result.stderr.splitlines()[-1] == "2 of 3 failed."
 
@@ -200,9 +200,9 @@ def test_unsafe_ids_stay_inside_the_output_folder(tmp_path: Path) -> None:
     with Emulator(sessions) as emu:
         result = run(["export", *ids, "-o", str(out)], emu.base_url, key=None)
     assert result.exit_code == 0, result.stderr
-    written = sorted(p.name for p in out.iterdir())
+    written = outputs(out)
     assert len(written) == 3 * len(ids)  # six ids, three files each, none shared
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["out", "sessions"]  # nothing escaped
+    assert outputs(tmp_path) == ["out", "sessions"]  # nothing escaped
     assert all("~" in name for name in written)
 
 

@@ -13,7 +13,7 @@ import pytest
 import requests
 from click.testing import CliRunner
 
-from conftest import SAMPLES, SESSIONS, shown_in_srt, shown_in_vtt, squeeze, words_in_capture
+from conftest import SAMPLES, SESSIONS, outputs, shown_in_srt, shown_in_vtt, squeeze, words_in_capture
 from transcribe_export.cli import main
 
 SAMPLE_IDS = sorted(p.stem for p in SAMPLES.glob("*.sse"))
@@ -59,7 +59,7 @@ def test_convert_refuses_a_capture_without_end(tmp_path: Path) -> None:
     result = invoke("convert", str(SESSIONS / "no-end.sse"), "-o", str(tmp_path))
     assert result.exit_code == 1  # type: ignore[attr-defined]
     assert result.stderr.startswith("Error: stream 'no-end': the words stream ended without its 'end' event")  # type: ignore[attr-defined]
-    assert list(tmp_path.iterdir()) == []
+    assert outputs(tmp_path) == []
 
 
 @pytest.mark.parametrize(
@@ -93,7 +93,7 @@ def test_demo_writes_every_sample_and_prints_a_table(tmp_path: Path) -> None:
     out = tmp_path / "demo"
     result = invoke("demo", "-o", str(out))
     assert result.exit_code == 0, result.stderr  # type: ignore[attr-defined]
-    assert sorted(p.name for p in out.iterdir()) == sorted(f"{i}.{s}" for i in SAMPLE_IDS for s in ("srt", "vtt", "json"))
+    assert outputs(out) == sorted(f"{i}.{s}" for i in SAMPLE_IDS for s in ("srt", "vtt", "json"))
     lines = result.stdout.splitlines()  # type: ignore[attr-defined]
     assert lines[0].startswith(f"Exported {len(SAMPLE_IDS)} sessions from the built-in emulator (http://127.0.0.1:")
     for stream_id in SAMPLE_IDS:

@@ -14,7 +14,7 @@ import pytest
 from click.testing import CliRunner, Result
 from test_client import Server, send
 
-from conftest import KEY, SAMPLES, words_in_capture
+from conftest import KEY, SAMPLES, outputs, words_in_capture
 from transcribe_export.cli import main
 from transcribe_export.emulator import Emulator
 from transcribe_export.files import safe_name
@@ -179,7 +179,7 @@ def test_scenario_fails_clearly_and_leaves_nothing(stream_id: str, extra: list[s
     assert result.exit_code == 1
     errors = [line for line in result.stderr.splitlines() if line.startswith("Error:")]
     assert errors == [f"Error: stream {stream_id!r}: {message}"]
-    assert list(tmp_path.iterdir()) == []
+    assert outputs(tmp_path) == []
 
 
 def test_reversed_times_fail(emu: Emulator, tmp_path: Path) -> None:
@@ -227,7 +227,7 @@ def test_no_wait_reports_not_ready_with_exit_75(emu: Emulator, tmp_path: Path) -
     for stream_id in ("lifecycle--es-bienvenida", "live--product-demo"):
         result = export(emu, stream_id, tmp_path, "--no-wait")
         assert (result.exit_code, result.stdout, result.stderr) == (75, "", "")
-    assert list(tmp_path.iterdir()) == []
+    assert outputs(tmp_path) == []
 
 
 def test_no_wait_failure_beats_not_ready(emu: Emulator, tmp_path: Path) -> None:
@@ -249,7 +249,7 @@ def test_max_duration(emu: Emulator, tmp_path: Path) -> None:
     result = export(emu, "live--product-demo", tmp_path, "--max-duration", "0.5")
     assert result.exit_code == 1
     assert "Error: stream 'live--product-demo': the words stream had no 'end' event after 0.5 s (" in result.stderr
-    assert list(tmp_path.iterdir()) == []
+    assert outputs(tmp_path) == []
 
 
 def test_read_timeout_on_a_silent_stream(emu: Emulator, tmp_path: Path) -> None:

@@ -11,7 +11,10 @@ import contextlib
 import json
 import logging
 import os
+import signal
 import sys
+import threading
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Callable, NoReturn, Sequence, TypeVar
 
@@ -19,11 +22,13 @@ import click
 import yaml
 
 from transcribe_export._version import __version__
+from transcribe_export.batch import OUTCOMES, SessionOutcome, export_many
 from transcribe_export.checker import HARD, Report, check_file
 from transcribe_export.client import DEFAULT_BASE_URL, HeyGenClient, is_loopback_url
 from transcribe_export.collector import CollectOptions
 from transcribe_export.emulator import Emulator
 from transcribe_export.errors import ConfigurationError, NotReadyError, TranscribeExportError
+from transcribe_export.files import write_atomic
 from transcribe_export.inputs import input_name, load_input
 from transcribe_export.pipeline import DEFAULT_FORMATS, build_transcript, check_formats, export_session, write_transcript
 from transcribe_export.presets import DEFAULT_PRESET, FRAME_RATES, PresetChoice, preset_names
@@ -50,11 +55,14 @@ def _parse_formats(value: str) -> tuple[str, ...]:
         _fail_usage(error)
 
 
-def _setup_logging(verbose: int) -> None:
+def _setup_logging(verbose: int, log_format: str = "text") -> None:
     level = logging.DEBUG if verbose > 1 else logging.INFO if verbose else logging.WARNING
     logging.basicConfig(
         level=level, stream=sys.stderr, format="%(asctime)s %(levelname)s %(name)s: %(message)s", force=True
     )
+    if log_format == "json":
+        for handler in logging.getLogger().handlers:
+            handler.setFormatter(_JsonLogFormatter())
     if verbose < 3:
         # urllib3's debug lines add nothing a user needs (they never hold headers).
         logging.getLogger("urllib3").setLevel(max(level, logging.INFO))
@@ -168,8 +176,44 @@ def main() -> None:
     """
 
 
+def _read_ids(arguments: Sequence[str], ids_file: str | None) -> list[str]:
+    """Ids from the arguments, an ids file and/or standard input ("-"): blank lines and # comments skipped."""
+    lines: list[str] = []
+    sources = [ids_file] if ids_file is not None else []
+    for argument in arguments:
+        if argument == "-":
+            sources.append("-")
+        else:
+            lines.append(argument)
+    for source in dict.fromkeys(sources):
+        try:
+            text = sys.stdin.read() if source == "-" else Path(source).read_text(encoding="utf-8")
+        except OSError as exc:
+            _fail_usage(ConfigurationError(f"cannot read the ids file {source!r} ({exc.strerror})", key="ids_file"))
+        lines += [line.split("#", 1)[0].strip() for line in text.splitlines()]
+    ids = list(dict.fromkeys(line for line in lines if line))
+    if not ids:
+        _fail_usage(ConfigurationError("no stream ids given", key="STREAM_ID",
+                                       hint="Pass ids as arguments, with --ids-file FILE, or on standard input with -."))
+    return ids
+
+
+class _JsonLogFormatter(logging.Formatter):
+    """One JSON object per line, for log shippers."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        return json.dumps({
+            "time": self.formatTime(record, "%Y-%m-%dT%H:%M:%S%z"),
+            "level": record.levelname,
+            "logger": record.name,
+            "message": record.getMessage(),
+        }, ensure_ascii=False)
+
+
 @main.command()
-@click.argument("stream_ids", nargs=-1, required=True, metavar="STREAM_ID...")
+@click.argument("stream_ids", nargs=-1, metavar="[STREAM_ID]...")
+@click.option("--ids-file", default=None, metavar="FILE",
+              help="Read ids from FILE (one per line; blank lines and # comments skipped), or - for standard input.")
 @click.option("-o", "--output-dir", type=click.Path(file_okay=False, path_type=Path), default=Path("."),
               show_default=True, help="Folder for <id>.srt, <id>.vtt and <id>.json (created if missing).")
 @click.option("-f", "--format", "formats", default=",".join(DEFAULT_FORMATS), show_default=True, help=_FORMAT_HELP)
@@ -192,11 +236,23 @@ def main() -> None:
               help="Retries after 429, 5xx, connection errors and cut streams (other 4xx never retry).")
 @click.option("--retry-after-max", type=click.FloatRange(min=0), default=60.0, show_default=True,
               help="Longest Retry-After (seconds) obeyed.")
+@click.option("-j", "--jobs", type=click.IntRange(1, 64), default=4, show_default=True,
+              help="Sessions exported at once (one connection pool; a 429 slows them all).")
+@click.option("--force", is_flag=True, help="Export again sessions an earlier run already exported.")
+@click.option("--retry-failed", is_flag=True,
+              help="Try again sessions whose last failure was permanent (HeyGen error status, 404, bad frame).")
+@click.option("--name-template", default="{stream_id}", show_default=True,
+              help="File names; must contain {stream_id} (the result is still made safe).")
+@click.option("--report", "report_file", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Write a JSON summary: per id its outcome, reason, files, counts and seconds.")
+@click.option("--log-format", type=click.Choice(["text", "json"]), default="text", show_default=True,
+              help="Log lines on stderr as text or as JSON objects (for log shippers).")
 @_caption_options
 @_data_options
-@click.option("-v", "--verbose", count=True, help="Log each session on stderr (-vv for debug).")
+@click.option("-v", "--verbose", count=True, help="One line per session on stderr (-vv for debug).")
 def export(
     stream_ids: tuple[str, ...],
+    ids_file: str | None,
     output_dir: Path,
     formats: str,
     base_url: str,
@@ -209,6 +265,12 @@ def export(
     max_duration: float,
     retries: int,
     retry_after_max: float,
+    jobs: int,
+    force: bool,
+    retry_failed: bool,
+    name_template: str,
+    report_file: Path | None,
+    log_format: str,
     lenient: bool,
     max_frame_bytes: int,
     max_words: int,
@@ -225,19 +287,30 @@ def export(
     .vtt and .json. File names are made safe from the id: an id that is not
     a plain lowercase name gets a readable part plus ~ and a hash.
 
-    Files appear all at once or not at all: a failed session leaves nothing
-    behind, and the other sessions still run.
+    Runs never redo or lose work: a state store in OUTPUT_DIR remembers what
+    was exported, so a re-run skips it (--force redoes it), retries transient
+    failures and leaves permanent ones alone (--retry-failed). Files appear
+    whole or not at all. Two runs on one folder: the second exits at once.
+    Ctrl-C (or SIGTERM) stops starting sessions and lets those under way finish.
 
     \b
-    Example:
+    Examples:
       HEYGEN_API_KEY=... transcribe-export export 7f3c2a1e -o subs/ -f srt,vtt
+      transcribe-export export --ids-file finished.txt --no-wait -o /srv/subs --report run.json
+      some-command | transcribe-export export - -o subs/
+
+    \b
+    Exit status: 0 all exported or up to date; 1 some failed; 2 bad usage;
+    75 nothing failed but some were not ready (or the folder was busy);
+    130/143 stopped by SIGINT/SIGTERM.
     """
-    _setup_logging(verbose)
+    _setup_logging(verbose, log_format)
     chosen = _parse_formats(formats)
     rules = _preset_choice(preset, config_file, fps)
-    empty = [i for i in stream_ids if not i.strip()]
-    if empty:
-        _fail_usage(ConfigurationError("an empty stream id was given", key="STREAM_ID"))
+    if "{stream_id}" not in name_template:
+        _fail_usage(ConfigurationError(f"--name-template {name_template!r} has no {{stream_id}}", key="name_template",
+                                       hint="Without it two sessions would share a file, e.g. use 'heygen-{stream_id}'."))
+    ids = _read_ids(stream_ids, ids_file)
     api_key, bearer = _credentials(api_key_file, base_url)
     try:
         client = HeyGenClient(
@@ -247,6 +320,7 @@ def export(
             timeout=(connect_timeout, read_timeout),
             allow_insecure_http=allow_insecure_http,
             retry=RetryPolicy(retries=retries, retry_after_max=retry_after_max),
+            pool_size=max(10, jobs),
         )
     except ConfigurationError as error:
         _fail_usage(error)
@@ -259,15 +333,89 @@ def export(
         max_words=max_words,
     )
     out = _output_dir(output_dir)
-    ids = list(dict.fromkeys(stream_ids))
+    _run_export(ids, out, client, chosen, rules, options, jobs, force, retry_failed, name_template, word_timing, report_file)
 
-    def one(stream_id: str) -> str:
-        transcript = export_session(
-            stream_id, client=client, out_dir=out, formats=chosen, options=options, preset=rules, word_timing=word_timing
-        )
-        return f"stream {stream_id!r}: {len(transcript.words)} words, {len(transcript.cues)} cues"
 
-    _run_batch(ids, "Exporting", one)
+def _run_export(
+    ids: list[str],
+    out: Path,
+    client: HeyGenClient,
+    formats: tuple[str, ...],
+    rules: PresetChoice,
+    options: CollectOptions,
+    jobs: int,
+    force: bool,
+    retry_failed: bool,
+    name_template: str,
+    word_timing: bool,
+    report_file: Path | None,
+) -> None:
+    log = logging.getLogger("transcribe_export")
+    show_bar = len(ids) > 1 and sys.stderr.isatty()
+    bar = click.progressbar(length=len(ids), label="Exporting", file=sys.stderr, show_pos=True, show_eta=True)
+    counts = dict.fromkeys(("exported", "up-to-date", "not-ready", "failed"), 0)
+    stop = threading.Event()
+    stopped_by: list[int] = []
+
+    def on_signal(number: int, frame: object) -> None:
+        if stop.is_set():
+            raise KeyboardInterrupt  # a second Ctrl-C: stop now
+        stop.set()
+        stopped_by.append(number)
+        click.echo("\nStopping: no new sessions start; those under way finish.", err=True)
+
+    def on_done(outcome: SessionOutcome) -> None:
+        counts[outcome.outcome] += 1
+        if outcome.outcome == "failed":
+            click.echo(f"{chr(10) if show_bar else ''}Error: {outcome.reason}", err=True)
+        elif outcome.outcome == "exported":
+            log.info("stream %r: exported: %d words, %d cues, %.1f s", outcome.stream_id, outcome.words, outcome.cues,
+                     outcome.seconds)
+        else:
+            log.info("stream %r: %s%s", outcome.stream_id, outcome.outcome, f": {outcome.reason}" if outcome.reason else "")
+        if show_bar:
+            bar.update(1)
+
+    previous = {sig: signal.signal(sig, on_signal) for sig in (signal.SIGINT, signal.SIGTERM)}
+    started = datetime.now(timezone.utc)
+    try:
+        with bar if show_bar else contextlib.nullcontext():
+            outcomes = export_many(
+                ids, out_dir=out, client=client, formats=formats, preset=rules, options=options, jobs=jobs,
+                force=force, retry_failed=retry_failed, name_template=name_template, word_timing=word_timing,
+                on_done=on_done, stop=stop,
+            )
+    except TranscribeExportError as error:  # the folder is busy
+        click.echo(f"Error: {error}", err=True)
+        sys.exit(error.exit_code)
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+    if report_file is not None:
+        _write_report(report_file, outcomes, ids, started)
+    if counts["failed"]:
+        click.echo(f"{counts['failed']} of {len(ids)} failed.", err=True)
+    if stopped_by:
+        click.echo(f"Stopped after {len(outcomes)} of {len(ids)} sessions; run again to do the rest.", err=True)
+        sys.exit(128 + stopped_by[0])
+    if counts["failed"]:
+        sys.exit(1)
+    if counts["not-ready"]:
+        sys.exit(NotReadyError.exit_code)
+
+
+def _write_report(path: Path, outcomes: list[SessionOutcome], ids: list[str], started: datetime) -> None:
+    summary = {name: sum(o.outcome == name for o in outcomes) for name in OUTCOMES}
+    summary["not-started"] = len(ids) - len(outcomes)
+    report = {
+        "format": "transcribe-export/report",
+        "format_version": 1,
+        "started": started.isoformat(timespec="seconds"),
+        "finished": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "summary": summary,
+        "sessions": [o.as_dict() for o in outcomes],
+    }
+    write_atomic({path: json.dumps(report, indent=2, ensure_ascii=False) + "\n"})
 
 
 @main.command()

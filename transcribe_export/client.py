@@ -17,6 +17,7 @@ from __future__ import annotations
 import ipaddress
 import json
 import logging
+import os
 import re
 import time
 from contextlib import contextmanager
@@ -24,6 +25,7 @@ from typing import Any, Iterator
 from urllib.parse import quote, urlsplit
 
 import requests
+import requests.adapters
 import urllib3
 
 from transcribe_export._version import __version__
@@ -129,6 +131,8 @@ class HeyGenClient:
         retry: when to retry 429, 5xx and connection errors (never other 4xx).
         limiter: the pause shared after a 429; pass one limiter to several
             clients (or share one client between threads) to slow them all.
+        pool_size: connections kept per host (our own session only); at least
+            the number of threads sharing the client.
 
     Neither credential is required: a local emulator started without
     ``--api-key`` accepts requests without one.
@@ -145,14 +149,31 @@ class HeyGenClient:
         allow_insecure_http: bool = False,
         retry: RetryPolicy | None = None,
         limiter: RateLimiter | None = None,
+        pool_size: int = 10,
     ) -> None:
         self._api_key = _check_credential(api_key, "API key") if api_key is not None else None
         self._bearer = _check_credential(bearer_token, "bearer token") if bearer_token is not None else None
         self.base_url = self._check_base_url(base_url, allow_insecure_http)
-        self.session = session if session is not None else _SafeSession()
+        if session is None:
+            session = _SafeSession()
+            adapter = requests.adapters.HTTPAdapter(pool_connections=pool_size, pool_maxsize=pool_size)
+            session.mount("https://", adapter)
+            session.mount("http://", adapter)
+        self.session = session
         self.timeout = timeout
         self.retry = retry if retry is not None else RetryPolicy()
         self.limiter = limiter if limiter is not None else RateLimiter()
+
+    @classmethod
+    def from_env(cls, **options: Any) -> "HeyGenClient":
+        """A client from ``HEYGEN_API_KEY``, ``HEYGEN_BEARER_TOKEN`` and ``HEYGEN_BASE_URL``.
+
+        Other keyword arguments go to the constructor.
+        """
+        options.setdefault("api_key", os.environ.get("HEYGEN_API_KEY") or None)
+        options.setdefault("bearer_token", os.environ.get("HEYGEN_BEARER_TOKEN") or None)
+        options.setdefault("base_url", os.environ.get("HEYGEN_BASE_URL") or DEFAULT_BASE_URL)
+        return cls(**options)
 
     @staticmethod
     def _check_base_url(url: str, allow_insecure_http: bool) -> str:

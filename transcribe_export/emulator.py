@@ -108,6 +108,8 @@ class _Handler(BaseHTTPRequestHandler):
         segments = raw_path[len(_PREFIX) :].split("/") if raw_path.startswith(_PREFIX) else []
         stream_id = unquote(segments[0]) if segments and segments[0] else None
         self.server.record(RequestRecord("GET", self.path, stream_id, dict(self.headers.items()), time.monotonic()))
+        if self.server.latency:
+            time.sleep(self.server.latency)
         if not self._authorized():
             self._send_json(401, _error("authentication_failed", "Invalid or expired API key. Verify your x-api-key header."))
             return
@@ -243,6 +245,7 @@ class _Server(ThreadingHTTPServer):
         self.scenarios = scenarios
         self.redirect_target = redirect_target or f"http://127.0.0.2:{self.server_address[1]}"
         self.requests: list[RequestRecord] = []
+        self.latency = 0.0
         self._visits: dict[tuple[str, str], int] = {}
         self._started: dict[str, float] = {}
         self._lock = threading.Lock()
@@ -301,6 +304,7 @@ class Emulator:
             :func:`~transcribe_export.scenarios.load_scenario_file` reads them.
         redirect_target: where the ``redirect`` scenario sends the words
             request (default: the same port on 127.0.0.2).
+        latency: seconds added before every answer, like a far-away API.
     """
 
     def __init__(
@@ -312,8 +316,10 @@ class Emulator:
         api_key: str | None = None,
         scenarios: dict[str, tuple[str, Scenario]] | None = None,
         redirect_target: str | None = None,
+        latency: float = 0.0,
     ) -> None:
         self._server = _Server((host, port), Path(samples), api_key, scenarios or {}, redirect_target)
+        self._server.latency = latency
         self._thread: threading.Thread | None = None
 
     @property

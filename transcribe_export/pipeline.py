@@ -88,7 +88,7 @@ def write_transcript(
 def export_session(
     stream_id: str,
     *,
-    client: HeyGenClient,
+    client: HeyGenClient | None = None,
     out_dir: Path | None = None,
     formats: Sequence[str] = DEFAULT_FORMATS,
     preset: Preset | PresetChoice | str | None = None,
@@ -97,11 +97,20 @@ def export_session(
 ) -> Transcript:
     """Collect one session, cut its cues and (if ``out_dir`` is given) write its files.
 
+    Args:
+        client: the client to use; by default one from the environment
+            (``HEYGEN_API_KEY``, ``HEYGEN_BASE_URL``; :meth:`HeyGenClient.from_env`).
+        formats: any of ``srt``, ``vtt``, ``json``.
+        preset: a :class:`Preset`, a preset name, ``"auto"``, or ``None`` for Netflix English.
+        options: waiting, retries and limits for the collector.
+        word_timing: WebVTT with an inline timestamp before each word.
+
     Raises:
         TranscribeExportError: any expected failure, naming the stream id;
             no file is written then.
     """
     formats = check_formats(formats)
+    client = client if client is not None else HeyGenClient.from_env()
     transcript = build_transcript(collect(client, stream_id, options), preset)
     if out_dir is not None:
         write_transcript(transcript, out_dir, formats, word_timing=word_timing)
