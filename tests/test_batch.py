@@ -282,3 +282,27 @@ def test_export_session_with_client_from_the_environment(emu: Emulator, tmp_path
     session = requests.Session()
     client = tx.HeyGenClient(api_key=KEY, base_url=emu.base_url, session=session)
     assert tx.collect_words("s01", client=client).words
+
+
+def test_progress_bar_only_on_a_terminal(emu: Emulator, tmp_path: Path) -> None:
+    import pty
+
+    primary, secondary = pty.openpty()
+    env = {**os.environ, "HEYGEN_API_KEY": KEY, "HEYGEN_BASE_URL": emu.base_url, "COLUMNS": "100"}
+    done = subprocess.run([sys.executable, "-m", "transcribe_export", "export", "s00", "s01", "s02", "-o", str(tmp_path / "tty")],
+                          env=env, stderr=secondary, stdout=subprocess.PIPE, timeout=60)
+    os.close(secondary)
+    shown = b""
+    while True:
+        try:
+            chunk = os.read(primary, 65536)
+        except OSError:
+            break
+        if not chunk:
+            break
+        shown += chunk
+    os.close(primary)
+    assert done.returncode == 0
+    assert b"Exporting" in shown and b"3/3" in shown
+    piped = run(emu, "s03", "s04", "-o", str(tmp_path / "pipe"))
+    assert piped.stderr == ""  # not a terminal: no bar, and silent on success
