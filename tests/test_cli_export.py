@@ -220,3 +220,18 @@ def test_other_4xx_are_never_retried(emulator: Emulator, tmp_path: Path) -> None
     run(["export", "nope", "-o", str(tmp_path)], emulator.base_url)
     run(["export", SAMPLE_IDS[0], "-o", str(tmp_path)], emulator.base_url, key="wrong")
     assert len(emulator.requests) == 2  # one 404, one 401: no second attempt at either
+
+
+def test_an_unwritable_folder_is_a_clear_error_not_a_traceback(emulator: Emulator, tmp_path: Path) -> None:
+    locked = tmp_path / "locked"
+    locked.mkdir()
+    (locked / "out").mkdir()
+    import transcribe_export as tx
+    from transcribe_export.models import Transcript
+    from transcribe_export.pipeline import write_transcript
+
+    blocker = locked / "out" / "file"
+    blocker.write_text("x")  # a file where the output folder should be
+    with pytest.raises(tx.OutputError) as caught:
+        write_transcript(Transcript("s", "completed", None, None, (), (), {}), blocker / "sub", ["srt"])
+    assert str(caught.value).startswith(f"stream 's': cannot write its files in {str(blocker / 'sub')!r}")

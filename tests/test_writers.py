@@ -17,6 +17,7 @@ import webvtt
 
 from transcribe_export.models import CollectStats, Cue, Transcript, Word
 from transcribe_export.writers import FORMATS, render_json, render_srt, render_vtt
+from transcribe_export.writers.transcript_json import transcript_dict
 
 # Texts that look like markup or syntax in one format or another.
 TRICKY = [
@@ -135,3 +136,8 @@ def test_word_timing_puts_a_timestamp_before_each_later_word() -> None:
     assert text.splitlines()[4:6] == ["Hi <00:00:01.250>there,", "<00:00:02.000>&lt;you&gt;"]
     (caption,) = webvtt.from_string(text).captions
     assert html.unescape(caption.text) == "Hi there,\n<you>"  # tags stripped, the words intact
+
+
+def test_fast_json_writer_equals_the_plain_dict() -> None:
+    t = transcript()
+    assert json.loads(render_json(t)) == json.loads(json.dumps(transcript_dict(t)))

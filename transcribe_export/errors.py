@@ -17,7 +17,8 @@ One base class, so a caller can catch everything the tool expects with one
     ├── StreamError                  the words stream itself is wrong
     │   ├── IncompleteStreamError    it ended without the ``end`` event
     │   └── InvalidFrameError        a ``data`` frame is not a valid WordBatch (frame, field)
-    └── InputError                   an offline input file (``convert``) can't be read
+    ├── InputError                   an offline input file (``convert``) can't be read
+    └── OutputError                  the files can't be written (disk full, no permission)
 
 Messages read ``stream '<id>': <problem>. <hint>`` so that a line in a cron
 mail says which session failed and what to do about it. No message ever
@@ -38,6 +39,7 @@ __all__ = [
     "NetworkError",
     "NotFoundError",
     "NotReadyError",
+    "OutputError",
     "SessionFailedError",
     "StreamError",
     "TranscribeExportError",
@@ -194,3 +196,7 @@ class InvalidFrameError(StreamError):
 
 class InputError(TranscribeExportError):
     """An offline input (a capture, a word list, a transcript) can't be used."""
+
+
+class OutputError(TranscribeExportError):
+    """The output files can't be written; nothing was left half-written."""

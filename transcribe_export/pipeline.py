@@ -13,7 +13,7 @@ from typing import Sequence
 
 from transcribe_export.client import HeyGenClient
 from transcribe_export.collector import Collected, CollectOptions, collect
-from transcribe_export.errors import ConfigurationError
+from transcribe_export.errors import ConfigurationError, OutputError
 from transcribe_export.files import safe_name, write_atomic
 from transcribe_export.models import Transcript
 from transcribe_export.presets import Preset, PresetChoice
@@ -66,7 +66,7 @@ def write_transcript(
     name: str | None = None,
     word_timing: bool = False,
 ) -> list[Path]:
-    """Write ``out_dir/<name>.<format>`` for each format, atomically.
+    """Write ``out_dir/<name>.<format>`` for each format, atomically (the folder is made if missing).
 
     Args:
         name: the file name without suffix; by default made safe from the stream id.
@@ -74,12 +74,23 @@ def write_transcript(
 
     Returns:
         The paths written, in the order of ``formats``.
+
+    Raises:
+        OutputError: the files can't be written; none of them was.
     """
     base = name if name is not None else safe_name(transcript.stream_id)
     rendered = {
         out_dir / f"{base}.{fmt}": render(transcript, fmt, word_timing=word_timing) for fmt in check_formats(formats)
     }
-    write_atomic(rendered)
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        write_atomic(rendered)
+    except OSError as exc:
+        raise OutputError(
+            f"cannot write its files in {str(out_dir)!r} ({exc.strerror or exc}); nothing was written",
+            stream_id=transcript.stream_id,
+            hint="Check the folder's permissions and free space.",
+        ) from None
     for path in rendered:
         log.info("stream %r: wrote %s", transcript.stream_id, path)
     return list(rendered)

@@ -24,8 +24,13 @@ FORMAT_NAME = "transcribe-export/transcript"
 FORMAT_VERSION = 1
 
 
-def transcript_dict(transcript: Transcript) -> dict[str, Any]:
-    """The JSON transcript as a dict (:func:`render_json` writes the same, faster)."""
+def transcript_dict(transcript: Transcript, *, words: bool = True) -> dict[str, Any]:
+    """The JSON transcript as a dict (:func:`render_json` writes the same, faster).
+
+    Args:
+        words: include the word lists (``segments[].words`` and ``tokens``);
+            :func:`render_json` writes those itself.
+    """
     segments = [
         {
             "id": number,
@@ -35,7 +40,7 @@ def transcript_dict(transcript: Transcript) -> dict[str, Any]:
             "lines": list(cue.lines),
             "break_reason": cue.reason,
             "line_break_reasons": list(cue.line_reasons),
-            "words": [word.as_dict() for word in cue.words],
+            "words": [word.as_dict() for word in cue.words] if words else [],
         }
         for number, cue in enumerate(transcript.cues)
     ]
@@ -53,7 +58,7 @@ def transcript_dict(transcript: Transcript) -> dict[str, Any]:
         "segmentation": dict(transcript.settings),
         "text": join_lines([join_lines(cue.lines) for cue in transcript.cues]),
         "segments": segments,
-        "tokens": [word.as_dict() for word in transcript.words],
+        "tokens": [word.as_dict() for word in transcript.words] if words else [],
     }
 
 
@@ -81,7 +86,7 @@ def render_json(transcript: Transcript) -> str:
     is several times slower on an hour of words; this layout stays readable
     and uses the C encoder for every item.
     """
-    document = transcript_dict(transcript)
+    document = transcript_dict(transcript, words=False)
     words = [_word(w) for w in transcript.words]
     lines = []
     for key, value in document.items():
@@ -93,7 +98,8 @@ def render_json(transcript: Transcript) -> str:
             position = 0
             for segment, cue in zip(value, transcript.cues):
                 count = len(cue.words)
-                head = _dumps({k: v for k, v in segment.items() if k != "words"})[:-1]
+                del segment["words"]
+                head = _dumps(segment)[:-1]
                 items.append(f'{head}, "words": [{", ".join(words[position : position + count])}]}}')
                 position += count
             lines.append('  "segments": [\n    ' + ",\n    ".join(items) + "\n  ]")
