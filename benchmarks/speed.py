@@ -23,9 +23,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from transcribe_export.collector import read_capture  # noqa: E402
-from transcribe_export.files import write_atomic  # noqa: E402
 from transcribe_export.models import SessionInfo  # noqa: E402
-from transcribe_export.pipeline import build_transcript  # noqa: E402
+from transcribe_export.pipeline import build_transcript, write_transcript  # noqa: E402
 from transcribe_export.writers import FORMATS  # noqa: E402
 
 VOCABULARY = (
@@ -73,7 +72,7 @@ def convert(capture: bytes, out: Path) -> int:
     collected = read_capture([capture[i : i + 65536] for i in range(0, len(capture), 65536)],
                              SessionInfo("bench", "completed"))
     transcript = build_transcript(collected)
-    write_atomic({out / f"bench.{fmt}": render(transcript) for fmt, render in FORMATS.items()})
+    write_transcript(transcript, out, list(FORMATS), name="bench")
     return len(transcript.words)
 
 

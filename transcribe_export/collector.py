@@ -38,6 +38,7 @@ from transcribe_export.errors import (
     StreamError,
 )
 from transcribe_export.frames import parse_word_batch
+from transcribe_export.gcpause import paused_gc
 from transcribe_export.models import CollectStats, Repair, SessionInfo, Word
 from transcribe_export.sse import FrameTooLargeError, SSEParser
 
@@ -263,11 +264,12 @@ def read_capture(chunks: Iterable[bytes], session: SessionInfo, *, options: Coll
     """Read a whole words stream from chunks of bytes (a saved capture)."""
     options = options or CollectOptions()
     reader = _reader(session.stream_id, options)
-    for chunk in chunks:
-        if reader.feed(chunk):
-            break
-    reader.finish()
-    return _result(session, reader.words, reader, connections=0)
+    with paused_gc():
+        for chunk in chunks:
+            if reader.feed(chunk):
+                break
+        reader.finish()
+        return _result(session, reader.words, reader, connections=0)
 
 
 def _reader(stream_id: str, options: CollectOptions) -> WordStreamReader:

@@ -15,6 +15,7 @@ from transcribe_export.client import HeyGenClient
 from transcribe_export.collector import Collected, CollectOptions, collect
 from transcribe_export.errors import ConfigurationError, OutputError
 from transcribe_export.files import safe_name, write_atomic
+from transcribe_export.gcpause import paused_gc
 from transcribe_export.models import Transcript
 from transcribe_export.presets import Preset, PresetChoice
 from transcribe_export.segmenter import ALGORITHM, resolve_preset, segment
@@ -46,13 +47,15 @@ def build_transcript(collected: Collected, preset: Preset | PresetChoice | str |
         preset: a :class:`Preset`, a name, ``"auto"``, or ``None`` for Netflix English.
     """
     chosen = resolve_preset(preset, collected.words)
+    with paused_gc():
+        cues = tuple(segment(collected.words, preset=chosen))
     return Transcript(
         stream_id=collected.session.stream_id,
         status=collected.session.status,
         end_reason=collected.session.end_reason,
         end_event=collected.end_event,
         words=collected.words,
-        cues=tuple(segment(collected.words, preset=chosen)),
+        cues=cues,
         settings={"algorithm": ALGORITHM, **chosen.as_dict()},
         stats=collected.stats,
     )
@@ -79,9 +82,10 @@ def write_transcript(
         OutputError: the files can't be written; none of them was.
     """
     base = name if name is not None else safe_name(transcript.stream_id)
-    rendered = {
-        out_dir / f"{base}.{fmt}": render(transcript, fmt, word_timing=word_timing) for fmt in check_formats(formats)
-    }
+    with paused_gc():
+        rendered = {
+            out_dir / f"{base}.{fmt}": render(transcript, fmt, word_timing=word_timing) for fmt in check_formats(formats)
+        }
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
         write_atomic(rendered)
