@@ -6,8 +6,9 @@ For each sample and preset, and each system, prints:
 
 * hard: hard-rule violations found by ``transcribe-export check`` (excused ones not counted);
 * good ends: share of cue ends at a sentence end, clause punctuation or a pause of >= 0.3 s;
-* where possible: the same, counting only cue ends where such a point lay within the
-  limits (the target is 95 %);
+* where possible: the same, not counting the plain cue ends the limits force: a
+  clause (the words between two good points) too long for one cue needs that
+  many more cues, so that many plain ends (the target is 95 %);
 * orphans: one-word cues that pauses do not isolate (a word wider than a line is excused);
 * top-heavy: share of two-line cues whose top line is the longer.
 
@@ -130,7 +131,7 @@ def measure(srt_text: str, words: list[Word], preset: Preset) -> dict[str, float
         offset += len(_squeeze(chunk.text))
         ends_at[offset] = k
     subs = list(srt.parse(srt_text))
-    good = possible = orphans = two_line = top_heavy = 0
+    good = orphans = two_line = top_heavy = 0
     offset = 0
     cue_start = 0
     for number, sub in enumerate(subs):
@@ -148,20 +149,16 @@ def measure(srt_text: str, words: list[Word], preset: Preset) -> dict[str, float
             before = chunks[k].start_ms - chunks[k - 1].end_ms if k else 10**9
             after = chunks[k + 1].start_ms - chunks[k].end_ms if k + 1 < len(chunks) else 10**9
             orphans += not (before >= preset.good_pause_ms and after >= preset.good_pause_ms)
-        if number + 1 == len(subs) or k is None:
-            cue_start = (k + 1) if k is not None else cue_start
-            continue
-        is_good = _good(chunks, k, preset)
-        good += is_good
-        if is_good or _good_point_within_limits(chunks, cue_start, preset):
-            possible += 1
-        cue_start = k + 1
+        if number + 1 < len(subs) and k is not None:
+            good += _good(chunks, k, preset)
+        cue_start = (k + 1) if k is not None else cue_start
     ends = max(len(subs) - 1, 1)
+    avoidable = max(ends - _forced_plain_ends(chunks, preset), 1)
     return {
         "cues": len(subs),
         "hard": report.hard_failures,
         "good": good / ends,
-        "possible": good / possible if possible else 1.0,
+        "possible": min(good / avoidable, 1.0),
         "orphans": orphans,
         "top_heavy": top_heavy / two_line if two_line else 0.0,
     }
@@ -173,19 +170,34 @@ def _good(chunks: list[Chunk], k: int, preset: Preset) -> bool:
     return chunks[k].sentence_end or chunks[k].clause_end or chunks[k + 1].start_ms - chunks[k].end_ms >= preset.good_pause_ms
 
 
-def _good_point_within_limits(chunks: list[Chunk], first: int, preset: Preset) -> bool:
-    """Could a cue starting at ``first`` have ended at a good point without breaking a limit?"""
-    for stop in range(first + 1, len(chunks) + 1):
-        group = chunks[first:stop]
-        width = preset.measure(join_chunks(group))
-        too_long = width > preset.max_chars_per_line * preset.max_lines
-        spoken = max(c.end_ms for c in group) - group[0].start_ms
-        too_late = preset.max_duration_ms is not None and spoken > preset.max_duration_ms
-        if too_long or too_late:
-            return False
-        if _good(chunks, stop - 1, preset) and stop < len(chunks):
-            return True
-    return False
+def _fits(group: list[Chunk], preset: Preset) -> bool:
+    """Could these chunks be one cue? (lines filled greedily: optimal for a count of lines)"""
+    lines, used = 1, 0.0
+    for number, chunk in enumerate(group):
+        width = preset.measure(chunk.text)
+        if number and used + preset.measure(chunk.sep) + width > preset.max_chars_per_line:
+            lines, used = lines + 1, width
+        else:
+            used += (preset.measure(chunk.sep) if number else 0) + width
+    if len(group) > 1 and any(preset.measure(c.text) > preset.max_chars_per_line for c in group):
+        return False  # a word wider than a line must be a cue of its own
+    spoken = max(c.end_ms for c in group) - group[0].start_ms
+    return lines <= preset.max_lines and (preset.max_duration_ms is None or spoken <= preset.max_duration_ms or len(group) == 1)
+
+
+def _forced_plain_ends(chunks: list[Chunk], preset: Preset) -> int:
+    """How many cue ends no cutting can put at a good point: per clause, the cues it needs, less one."""
+    forced = 0
+    start = 0
+    for k in range(len(chunks)):
+        if k + 1 == len(chunks) or _good(chunks, k, preset):
+            cues, first = 1, start
+            for stop in range(start + 1, k + 2):
+                if not _fits(chunks[first:stop], preset):
+                    cues, first = cues + 1, stop - 1
+            forced += cues - 1
+            start = k + 1
+    return forced
 
 
 def main() -> None:

@@ -35,7 +35,7 @@ from typing import Sequence
 from transcribe_export.models import Cue, Word
 from transcribe_export.presets import FRAME_RATES, Preset, PresetChoice, auto_preset_name, load_preset
 from transcribe_export.text import Chunk, chunk_words, join_chunks
-from transcribe_export.wordlists import BREAK_BEFORE_GOOD, NO_BREAK_AFTER, PARTICLES
+from transcribe_export.wordlists import ARTICLES, BREAK_BEFORE_GOOD, NO_BREAK_AFTER, PARTICLES
 
 __all__ = ["ALGORITHM", "segment"]
 
@@ -45,9 +45,10 @@ ALGORITHM = "dp-v2"
 CUE_COST = 10.0  # every cue costs a little, so the paragraph isn't cut needlessly
 # The break itself, as a cue end and as a line break: a cue ending mid-phrase is
 # what viewers notice most, so a plain cue end costs far more than a plain line break.
-CUE_END = {"sentence": 0.0, "clause": 4.0, "pause": 6.0, "length": 30.0}
+CUE_END = {"sentence": 0.0, "clause": 4.0, "pause": 6.0, "length": 60.0}
 LINE_BREAK = {"sentence": 0.0, "clause": 2.0, "pause": 3.0, "length": 7.0}
-BAD_AFTER = 45.0  # right after an article, preposition, pronoun, auxiliary...
+BAD_AFTER = 45.0  # right after a preposition, conjunction, pronoun, auxiliary...
+AFTER_ARTICLE = 75.0  # right after an article or determiner: the noun must follow on the same line
 PARTICLE = 45.0  # right before a ja/zh particle
 NAME = 25.0  # between two capitalised words (a first and a last name)
 GOOD_BEFORE = 4.0  # right before a preposition or conjunction (a bonus)
@@ -80,6 +81,7 @@ def _last_word(chunk: Chunk) -> str:
 def _breaks(chunks: Sequence[Chunk], words: Sequence[Word], preset: Preset) -> list[_Break]:
     """The cost and kind of a break after each chunk (the last has none)."""
     after = NO_BREAK_AFTER.get(preset.language, frozenset())
+    articles = ARTICLES.get(preset.language, frozenset())
     before = BREAK_BEFORE_GOOD.get(preset.language, frozenset())
     particles = PARTICLES.get(preset.language, frozenset())
     result = []
@@ -97,7 +99,10 @@ def _breaks(chunks: Sequence[Chunk], words: Sequence[Word], preset: Preset) -> l
         bonus = min(3.0, gap / 500) if reason == "pause" else 0.0  # the longer the pause, the better
         penalty = 0.0
         if reason in ("pause", "length"):
-            if _last_word(chunk) in after:
+            last = _last_word(chunk)
+            if last in articles:
+                penalty += AFTER_ARTICLE
+            elif last in after:
                 penalty += BAD_AFTER
             elif _first_word(nxt) in before:
                 bonus += GOOD_BEFORE

@@ -11,7 +11,7 @@ the word before it, so a break must not fall right before one.
 
 from __future__ import annotations
 
-__all__ = ["BREAK_BEFORE_GOOD", "NO_BREAK_AFTER", "PARTICLES"]
+__all__ = ["ARTICLES", "BREAK_BEFORE_GOOD", "NO_BREAK_AFTER", "PARTICLES"]
 
 _EN_ARTICLES = "a an the this that these those my your his her its our their some any no every each"
 _EN_PREPOSITIONS = (
@@ -26,22 +26,25 @@ _EN_AUXILIARIES = (
     "haven't hasn't hadn't shouldn't not to"
 )
 
+_ES_ARTICLES = "el la los las un una unos unas lo al del mi tu su mis tus sus nuestro nuestra este esta estos estas ese esa"
 _ES = (
-    "el la los las un una unos unas lo al del mi tu su mis tus sus nuestro nuestra este esta estos estas ese esa "
+    f"{_ES_ARTICLES} "
     "de en a con por para sin sobre entre desde hasta hacia según contra "
     "y e o u pero ni que si porque aunque cuando mientras "
     "yo tú él ella nosotros vosotros ellos ellas usted ustedes "
     "he has ha hemos han había habían es son está están fue era ser estar se me te nos le les no"
 )
+_FR_ARTICLES = "le la les un une des du au aux ce cet cette ces mon ma mes ton ta tes son sa ses notre votre leur leurs"
 _FR = (
-    "le la les un une des du au aux ce cet cette ces mon ma mes ton ta tes son sa ses notre votre leur leurs "
+    f"{_FR_ARTICLES} "
     "de à en dans sur sous avec pour par sans chez vers entre "
     "et ou mais ni que qui si car quand lorsque puisque "
     "je tu il elle on nous vous ils elles "
     "ai as a avons avez ont suis es est sommes êtes sont était ne pas se me te"
 )
+_DE_ARTICLES = "der die das den dem des ein eine einen einem einer eines kein keine mein meine dein sein ihr unser euer"
 _DE = (
-    "der die das den dem des ein eine einen einem einer eines kein keine mein meine dein sein ihr unser euer "
+    f"{_DE_ARTICLES} "
     "in an auf aus bei mit nach von zu für über unter vor hinter neben zwischen durch gegen ohne um "
     "und oder aber denn sondern dass weil wenn als ob obwohl "
     "ich du er sie es wir ihr "
@@ -54,6 +57,14 @@ NO_BREAK_AFTER: dict[str, frozenset[str]] = {
     "es": frozenset(_ES.split()),
     "fr": frozenset(_FR.split()),
     "de": frozenset(_DE.split()),
+}
+
+#: language -> articles and determiners: splitting one from its noun is the worst break of all.
+ARTICLES: dict[str, frozenset[str]] = {
+    "en": frozenset(_EN_ARTICLES.split()),
+    "es": frozenset(_ES_ARTICLES.split()),
+    "fr": frozenset(_FR_ARTICLES.split()),
+    "de": frozenset(_DE_ARTICLES.split()),
 }
 
 #: language -> lower-case words a break may well come right before (a new phrase starts).
