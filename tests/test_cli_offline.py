@@ -147,3 +147,11 @@ def test_emulate_port_in_use_is_a_usage_error() -> None:
         result = invoke("emulate", "--port", str(port))
     assert result.exit_code == 2  # type: ignore[attr-defined]
     assert f"cannot listen on 127.0.0.1:{port}" in result.stderr  # type: ignore[attr-defined]
+
+
+def test_the_readme_shows_what_demo_really_prints(tmp_path: Path) -> None:
+    readme = (SAMPLES.parent / "README.md").read_text(encoding="utf-8")
+    block = readme.split("$ transcribe-export demo\n", 1)[1].split("$ head", 1)[0]
+    documented = [line for line in block.splitlines() if line.startswith("  ")]
+    printed = [line for line in invoke("demo", "-o", str(tmp_path)).stdout.splitlines() if line.startswith("  ")]  # type: ignore[attr-defined]
+    assert printed == documented
