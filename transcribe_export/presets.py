@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 import unicodedata
-from dataclasses import asdict, dataclass, fields, replace
+from dataclasses import asdict, dataclass, replace
 from fractions import Fraction
 from pathlib import Path
 from typing import Any, Iterable
@@ -241,11 +241,6 @@ def load_preset(name: str = DEFAULT_PRESET, *, config: Path | None = None, fps: 
                                      hint=f"Choose one of {', '.join(FRAME_RATES)}.")
         preset = replace(preset, fps=fps)
     return preset
-
-
-def known_keys() -> Iterable[str]:
-    """Every key a preset file may set."""
-    return (f.name for f in fields(Preset) if f.name != "name")
 
 
 def auto_preset_name(texts: Iterable[str]) -> str:
