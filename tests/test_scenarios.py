@@ -348,3 +348,12 @@ def test_every_builtin_scenario_is_documented_in_the_readme() -> None:
     readme = (SAMPLES.parent / "README.md").read_text(encoding="utf-8")
     for name in BUILTIN:
         assert f"`{name}`" in readme, name
+
+
+def test_redirect_from_a_scenario_file(tmp_path: Path) -> None:
+    mapping = load_scenario_from({"moved": {"session": "product-demo", "scenario": "redirect"}}, tmp_path)
+    with Server(send(200, b"{}"), host="127.0.0.2") as other:
+        with Emulator(SAMPLES, api_key=KEY, scenarios=mapping, redirect_target=other.url) as emulator:
+            result = export(emulator, "moved", tmp_path / "out")
+    assert result.exit_code == 1 and "HeyGen answered 307 with a redirect to 127.0.0.2:" in result.stderr
+    assert other.seen == []

@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterable, Sequence
 
 from transcribe_export.client import HeyGenClient
-from transcribe_export.collector import CollectOptions, collect
+from transcribe_export.collector import CollectOptions
 from transcribe_export.errors import (
     ConfigurationError,
     InvalidFrameError,
@@ -35,7 +35,7 @@ from transcribe_export.errors import (
 )
 from transcribe_export.files import safe_name
 from transcribe_export.models import Transcript
-from transcribe_export.pipeline import DEFAULT_FORMATS, build_transcript, check_formats, write_transcript
+from transcribe_export.pipeline import DEFAULT_FORMATS, check_formats, export_session
 from transcribe_export.presets import Preset, PresetChoice
 from transcribe_export.state import StateStore
 
@@ -176,10 +176,11 @@ def export_many(
 
         def one(stream_id: str) -> tuple[SessionOutcome, str | None]:
             started = time.monotonic()
+            name = file_name(name_template, stream_id)
             try:
-                transcript = build_transcript(collect(client, stream_id, options), preset)
-                written = write_transcript(
-                    transcript, out_dir, formats, name=file_name(name_template, stream_id), word_timing=word_timing
+                transcript = export_session(
+                    stream_id, client=client, out_dir=out_dir, formats=formats, preset=preset, options=options,
+                    word_timing=word_timing, name=name,
                 )
             except NotReadyError as error:
                 return SessionOutcome(stream_id, "not-ready", str(error), seconds=time.monotonic() - started), None
@@ -188,7 +189,7 @@ def export_many(
                 outcome = SessionOutcome(stream_id, "failed", str(error), seconds=time.monotonic() - started, permanent=permanent)
                 return outcome, None
             outcome = SessionOutcome(
-                stream_id, "exported", None, tuple(p.name for p in written), len(transcript.words),
+                stream_id, "exported", None, tuple(f"{name}.{fmt}" for fmt in formats), len(transcript.words),
                 len(transcript.cues), time.monotonic() - started,
             )
             return outcome, _words_checksum(transcript)

@@ -249,9 +249,10 @@ class HeyGenClient:
                         error.add_note_to_message(f"gave up after {attempt + 1} attempts")
                     raise
                 attempt += 1
-                if isinstance(error, APIError) and error.retry_after is not None:
-                    wait = self.retry.capped_retry_after(error.retry_after)
-                    self.limiter.defer(wait)
+                told = error.retry_after if isinstance(error, APIError) else None  # the server said when
+                if told is not None:
+                    wait = self.retry.capped_retry_after(told)
+                    self.limiter.defer(wait)  # every request waits, through the shared limiter
                 else:
                     wait = self.retry.backoff_for(attempt)
                 log.warning(
@@ -259,7 +260,7 @@ class HeyGenClient:
                     stream_id, error.problem, wait, attempt + 1, self.retry.retries + 1,
                 )
                 _check_deadline(stream_id, deadline, wait, what)
-                if not (isinstance(error, APIError) and error.retry_after is not None):
+                if told is None:
                     time.sleep(wait)
 
     def _wait_for_limiter(self, stream_id: str, deadline: float | None, what: str) -> None:

@@ -134,7 +134,7 @@ class _Handler(BaseHTTPRequestHandler):
             self._send_json(200, {"data": {"stream_id": stream_id, **live.status(session.status, scenario)}})
         elif session.data is None:
             self._send_json(404, _error("not_found", "No word timestamps for this session."))
-        elif "redirect" in stream_id.partition("--")[0].split("+") or scenario.redirect_words:
+        elif scenario.redirect or scenario.redirect_words:
             target = scenario.redirect_words or self.server.redirect_target
             self.send_response(307)
             self.send_header("Location", target.rstrip("/") + self.path)

@@ -74,6 +74,7 @@ def write_transcript(
     Args:
         name: the file name without suffix; by default made safe from the stream id.
         word_timing: WebVTT with an inline timestamp before each word.
+        name: the file name without suffix; by default made safe from the stream id.
 
     Returns:
         The paths written, in the order of ``formats``.
@@ -109,6 +110,7 @@ def export_session(
     preset: Preset | PresetChoice | str | None = None,
     options: CollectOptions | None = None,
     word_timing: bool = False,
+    name: str | None = None,
 ) -> Transcript:
     """Collect one session, cut its cues and (if ``out_dir`` is given) write its files.
 
@@ -128,5 +130,5 @@ def export_session(
     client = client if client is not None else HeyGenClient.from_env()
     transcript = build_transcript(collect(client, stream_id, options), preset)
     if out_dir is not None:
-        write_transcript(transcript, out_dir, formats, word_timing=word_timing)
+        write_transcript(transcript, out_dir, formats, name=name, word_timing=word_timing)
     return transcript

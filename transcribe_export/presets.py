@@ -9,6 +9,7 @@ whole milliseconds.
 
 from __future__ import annotations
 
+import functools
 import math
 import unicodedata
 from dataclasses import asdict, dataclass, replace
@@ -206,6 +207,14 @@ def _check_together(preset: Preset, label: str, path: Path) -> Preset:
     return preset
 
 
+@functools.lru_cache(maxsize=None)
+def _bundled(name: str) -> Preset:
+    """A bundled preset, read and validated once per process (package data doesn't change)."""
+    path, label = bundled_dir("configs") / f"{name}.yaml", f"preset {name!r}"
+    values = _validate(_read(path, label), label, path)
+    return _check_together(replace(Preset(), name=name, **values), label, path)
+
+
 def load_preset(name: str = DEFAULT_PRESET, *, config: Path | None = None, fps: str | None = None) -> Preset:
     """A bundled preset by name (or a YAML file by path), with ``config`` merged over it.
 
@@ -217,18 +226,17 @@ def load_preset(name: str = DEFAULT_PRESET, *, config: Path | None = None, fps: 
     """
     bundled = bundled_dir("configs") / f"{name}.yaml"
     if bundled.is_file():
-        path, label = bundled, f"preset {name!r}"
+        preset = _bundled(name)
     elif name.endswith((".yaml", ".yml")) and Path(name).is_file():
         path, label = Path(name), f"preset file {name!r}"
+        values = _validate(_read(path, label), label, path)
+        preset = _check_together(replace(Preset(), name=path.stem, **values), label, path)
     else:
         raise ConfigurationError(
             f"unknown preset {name!r}",
             key="preset",
             hint=f"Choose one of {', '.join(preset_names())}, auto, or a path to a .yaml file.",
         )
-    values = _validate(_read(path, label), label, path)
-    preset = replace(Preset(), name=name if path == bundled else path.stem, **values)
-    preset = _check_together(preset, label, path)
     if config is not None:
         clabel = f"config file {str(config)!r}"
         overrides = _validate(_read(config, clabel), clabel, config)

@@ -46,7 +46,8 @@ class Scenario:
         status_errors: the answers to the first status requests (``(429, 503)``).
         words_errors: the same for the first words requests.
         retry_after: the ``Retry-After`` header sent with 429 and 503.
-        redirect_words: answer the words request with a 307 to this base URL.
+        redirect: answer the words request with a 307 to the emulator's redirect target.
+        redirect_words: the same, to this base URL instead.
         status: extra fields for the status answer (``{"status": "error", ...}``).
 
     Connection faults:
@@ -86,6 +87,7 @@ class Scenario:
     status_errors: tuple[int, ...] = ()
     words_errors: tuple[int, ...] = ()
     retry_after: str | None = None
+    redirect: bool = False
     redirect_words: str | None = None
     status: dict[str, Any] | None = None
     drop_after: int | None = None
@@ -142,7 +144,7 @@ BUILTIN: dict[str, tuple[Scenario, str]] = {
     "duplicated": (Scenario(duplicate=True), "every batch sent twice"),
     "huge-frame": (Scenario(huge_frame_bytes=5 * 1024 * 1024), "a 5 MB frame (over the 1 MiB limit)"),
     "trickle": (Scenario(chunk_bytes=16, pace_s=0.002), "the body trickles in 16-byte pieces"),
-    "redirect": (Scenario(), "the words endpoint redirects to another port (set by the emulator's redirect target)"),
+    "redirect": (Scenario(redirect=True), "the words endpoint redirects to another port (set by the emulator's redirect target)"),
     "empty": (Scenario(empty=True), "a session with no words"),
     "replay-differs": (Scenario(drop_after=3, replay_differs=True), "cut after 3 frames, then a replay that disagrees"),
     "error": (Scenario(status={"status": "error", "error_message": "avatar failed to load"}), "status error with error_message"),
