@@ -23,7 +23,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from transcribe_export.emulator import Emulator  # noqa: E402
+from transcribe_export.emulate.server import Emulator  # noqa: E402
 
 
 def main() -> None:

@@ -33,12 +33,12 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from transcribe_export.checker import check_text  # noqa: E402
-from transcribe_export.inputs import load_input  # noqa: E402
+from transcribe_export.collect.offline import load_input  # noqa: E402
 from transcribe_export.models import CollectStats, Cue, Transcript, Word  # noqa: E402
-from transcribe_export.presets import Preset, load_preset  # noqa: E402
-from transcribe_export.segmenter import segment  # noqa: E402
-from transcribe_export.text import Chunk, chunk_words, join_chunks  # noqa: E402
-from transcribe_export.writers import render_srt  # noqa: E402
+from transcribe_export.segmentation.presets import Preset, load_preset  # noqa: E402
+from transcribe_export.segmentation.segmenter import segment  # noqa: E402
+from transcribe_export.segmentation.text import Chunk, chunk_words, join_chunks  # noqa: E402
+from transcribe_export.write import render_srt  # noqa: E402
 
 CASES = [
     ("product-demo", "netflix-en"), ("support-answer", "netflix-en"),

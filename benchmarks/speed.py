@@ -22,10 +22,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from transcribe_export.collector import read_capture  # noqa: E402
+from transcribe_export.collect.reader import read_capture  # noqa: E402
 from transcribe_export.models import SessionInfo  # noqa: E402
-from transcribe_export.pipeline import build_transcript, write_transcript  # noqa: E402
-from transcribe_export.writers import FORMATS  # noqa: E402
+from transcribe_export.run.pipeline import build_transcript, write_transcript  # noqa: E402
+from transcribe_export.write import FORMATS  # noqa: E402
 
 VOCABULARY = (
     "the a to and of in that is for it you with on as this we be at your can have will from or by an our all more one "

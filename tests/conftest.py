@@ -14,7 +14,7 @@ import pytest
 import srt
 import webvtt
 
-from transcribe_export.emulator import Emulator
+from transcribe_export.emulate.server import Emulator
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "samples"

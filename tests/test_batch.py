@@ -18,8 +18,8 @@ from click.testing import CliRunner, Result
 import transcribe_export as tx
 from conftest import KEY, SAMPLES, outputs, words_in_capture
 from transcribe_export.cli import main
-from transcribe_export.emulator import Emulator
-from transcribe_export.scenarios import load_scenario_file
+from transcribe_export.emulate.scenarios import load_scenario_file
+from transcribe_export.emulate.server import Emulator
 
 
 def scenarios(tmp_path: Path, sessions: dict) -> dict:
@@ -262,15 +262,16 @@ def test_sigterm_stops_cleanly_after_the_sessions_under_way(slow: Emulator, tmp_
 # -- the library --------------------------------------------------------------
 
 
-def test_export_many_from_the_library(emu: Emulator, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_export_from_the_library_takes_the_flags_names(emu: Emulator, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("HEYGEN_API_KEY", KEY)
     monkeypatch.setenv("HEYGEN_BASE_URL", emu.base_url)
     seen: list[str] = []
-    outcomes = tx.export_many(["s00", "later", "nope"], out_dir=tmp_path, options=tx.CollectOptions(wait=False),
-                              on_done=lambda o: seen.append(o.outcome))
+    outcomes = tx.export(["s00", "later", "nope"], out_dir=str(tmp_path / "out"), formats="srt", no_wait=True,
+                         name_template="heygen-{stream_id}", on_done=lambda o: seen.append(o.outcome))
     assert [(o.stream_id, o.outcome) for o in outcomes] == [("s00", "exported"), ("later", "not-ready"), ("nope", "failed")]
     assert sorted(seen) == ["exported", "failed", "not-ready"]
     assert outcomes[2].permanent
+    assert outputs(tmp_path / "out") == ["heygen-s00.srt"]
 
 
 def test_export_session_with_client_from_the_environment(emu: Emulator, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -14,7 +14,7 @@ from click.testing import CliRunner, Result
 
 from conftest import KEY, SAMPLES, outputs, shown_in_srt, shown_in_vtt, squeeze, words_in_capture
 from transcribe_export.cli import main
-from transcribe_export.emulator import Emulator
+from transcribe_export.emulate.server import Emulator
 
 SAMPLE_IDS = sorted(p.stem for p in SAMPLES.glob("*.sse"))
 
@@ -162,7 +162,7 @@ def test_out_of_order_and_replayed_words_are_ordered_and_counted(bad_emulator: E
 @pytest.mark.parametrize(
     ("args", "env", "message"),
     [
-        (["--format", "srt,docx"], {}, "Error: unknown output format 'docx'. Choose from srt, vtt, json (comma-separated)."),
+        (["--format", "srt,docx"], {}, "Error: Invalid value for '-f' / '--format': unknown output format 'docx'. Choose from srt, vtt, json (comma-separated)."),
         ([], {"HEYGEN_API_KEY": None, "HEYGEN_BASE_URL": "https://api.heygen.com"}, "Error: no HeyGen credentials. Set HEYGEN_API_KEY"),
         ([], {"HEYGEN_BASE_URL": "http://example.com"}, "Error: the base URL 'http://example.com' is plain http"),
         ([], {"HEYGEN_BASE_URL": "ftp://x"}, "Error: the base URL 'ftp://x' is not an http(s) URL with a host"),
@@ -176,7 +176,9 @@ def test_usage_errors_exit_2_before_any_request(
     base = env.pop("HEYGEN_BASE_URL", emulator.base_url)
     result = run(["export", SAMPLE_IDS[0], "-o", str(tmp_path / "out"), *args], base, key=settings["key"])
     assert result.exit_code == 2
-    assert result.stderr.startswith(message)
+    usage, hint, blank, error = result.stderr.splitlines()
+    assert usage.startswith("Usage: ") and "--help" in hint and blank == ""
+    assert error.startswith(message)
     assert emulator.requests == []
     assert "two words" not in result.stderr
 
@@ -191,7 +193,7 @@ def test_unsafe_ids_stay_inside_the_output_folder(tmp_path: Path) -> None:
     sessions = tmp_path / "sessions"
     sessions.mkdir()
     body = (SAMPLES / f"{SAMPLE_IDS[0]}.sse").read_bytes()
-    from transcribe_export.files import safe_name
+    from transcribe_export.write.files import safe_name
 
     ids = ["../escape", "a/b", "..", "/etc/x", "CON", "Upper"]
     for stream_id in ids:
@@ -228,7 +230,7 @@ def test_an_unwritable_folder_is_a_clear_error_not_a_traceback(emulator: Emulato
     (locked / "out").mkdir()
     import transcribe_export as tx
     from transcribe_export.models import Transcript
-    from transcribe_export.pipeline import write_transcript
+    from transcribe_export.run.pipeline import write_transcript
 
     blocker = locked / "out" / "file"
     blocker.write_text("x")  # a file where the output folder should be

@@ -9,10 +9,10 @@ from typing import Callable, Iterator
 import pytest
 import requests
 
-from transcribe_export.client import HeyGenClient
-from transcribe_export.collector import collect
+from transcribe_export.collect.client import HeyGenClient
+from transcribe_export.collect.retry import RetryPolicy
+from transcribe_export.collect.session import collect
 from transcribe_export.errors import APIError, ConfigurationError, IncompleteStreamError, NetworkError, StreamError
-from transcribe_export.retry import RetryPolicy
 
 NO_RETRY = RetryPolicy(retries=0)
 
@@ -85,7 +85,7 @@ def test_a_redirect_is_refused_and_the_key_never_leaves(code: int, other_host: S
     assert api.seen[0]["x-api-key"] == SECRET
     assert str(caught.value) == (
         f"stream 'x': HeyGen answered {code} with a redirect to {other_host.url[len('http://'):]};"
-        " redirects are refused so the API key is never sent to another server. Check HEYGEN_BASE_URL / --base-url."
+        " redirects are refused so the API key is never sent to another server. Check HEYGEN_BASE_URL / base_url."
     )
     assert SECRET not in str(caught.value)
 

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from transcribe_export.files import safe_name, write_atomic
+from transcribe_export.write.files import safe_name, write_atomic
 
 
 @pytest.mark.parametrize(

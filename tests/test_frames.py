@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from transcribe_export.collector import WordStreamReader, order_words
+from transcribe_export.collect.frames import parse_word_batch
+from transcribe_export.collect.reader import WordStreamReader, order_words
 from transcribe_export.errors import IncompleteStreamError, InvalidFrameError, StreamError
-from transcribe_export.frames import parse_word_batch
 from transcribe_export.models import Word
 
 BAD_FRAMES = [

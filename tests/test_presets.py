@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 import zipfile
@@ -12,19 +13,31 @@ from click.testing import CliRunner
 
 from conftest import KEY, ROOT, SAMPLES
 from transcribe_export.cli import main
-from transcribe_export.emulator import Emulator
+from transcribe_export.emulate.server import Emulator
 from transcribe_export.errors import ConfigurationError
-from transcribe_export.presets import PresetChoice, load_preset, preset_names
+from transcribe_export.segmentation.presets import PresetChoice, load_preset, preset_names
 
 EXPECTED = {"netflix-en", "netflix-es", "netflix-fr", "netflix-de", "netflix-ja", "netflix-zh", "bbc", "dcmp", "vertical"}
 
 
 def test_every_preset_is_there_and_cites_caption_rules() -> None:
     assert set(preset_names()) == EXPECTED
+    rules = (ROOT / "docs" / "caption-rules.md").read_text(encoding="utf-8")
     for name in EXPECTED:
         text = (ROOT / "configs" / f"{name}.yaml").read_text(encoding="utf-8")
-        assert "CAPTION-RULES.md" in text and "§" in text, name
+        assert "docs/caption-rules.md" in text, name
+        for section in re.findall(r"§(\d+(?:\.\d+)?)", text):  # every section cited exists in the doc
+            assert re.search(rf"^#+ {re.escape(section)}\.? ", rules, re.MULTILINE), (name, section)
         load_preset(name)
+
+
+def test_nothing_points_outside_the_repository() -> None:
+    tracked = subprocess.run(["git", "ls-files"], cwd=ROOT, capture_output=True, text=True).stdout.split()
+    if not tracked:
+        pytest.skip("not a git checkout")
+    outside = "../" + "shared"  # spelled apart so this file does not match itself
+    offenders = [path for path in tracked if (ROOT / path).is_file() and outside in (ROOT / path).read_text("utf-8", "replace")]
+    assert offenders == []
 
 
 @pytest.mark.parametrize(
@@ -93,14 +106,14 @@ def test_unknown_preset_name() -> None:
 
 def test_auto_choice_validates_its_config_too(tmp_path: Path) -> None:
     with pytest.raises(ConfigurationError):
-        PresetChoice("auto", write(tmp_path, "max_lines: 0\n")).validate()
+        PresetChoice("auto", write(tmp_path, "max_lines: 0\n"))
     assert PresetChoice("auto").resolve(["日本語", "です"]).name == "netflix-ja"
 
 
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["--preset", "nope"], "Error: unknown preset 'nope'."),
+        (["--preset", "nope"], "Error: Invalid value for '--preset': unknown preset 'nope'."),
         (["--fps", "33"], "Invalid value for '--fps'"),
     ],
 )
@@ -139,7 +152,7 @@ def test_presets_and_samples_ship_inside_a_built_wheel(tmp_path: Path) -> None:
     python = venv / "bin" / "python"
     subprocess.run([str(python), "-m", "pip", "install", "-q", "--no-deps", str(wheel)], check=True, timeout=300)
     code = (
-        "import transcribe_export, transcribe_export.presets as p;"
+        "import transcribe_export, transcribe_export.segmentation.presets as p;"
         "print(transcribe_export.__file__); print(p.load_preset('netflix-ja').max_chars_per_line, len(p.preset_names()))"
     )
     done = subprocess.run([str(python), "-c", code], cwd=tmp_path, capture_output=True, text=True, check=True, timeout=60)

@@ -16,9 +16,9 @@ from test_client import Server, send
 
 from conftest import KEY, SAMPLES, outputs, words_in_capture
 from transcribe_export.cli import main
-from transcribe_export.emulator import Emulator
-from transcribe_export.files import safe_name
-from transcribe_export.scenarios import BUILTIN, load_scenario_file
+from transcribe_export.emulate.scenarios import BUILTIN, load_scenario_file
+from transcribe_export.emulate.server import Emulator
+from transcribe_export.write.files import safe_name
 
 
 def export(emu: Emulator, stream_id: str, out: Path, *extra: str) -> Result:

@@ -9,9 +9,9 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from transcribe_export.models import Cue, Word
-from transcribe_export.presets import FRAME_RATES, Preset, load_preset, preset_names
-from transcribe_export.segmenter import segment
-from transcribe_export.text import chunk_words
+from transcribe_export.segmentation.presets import FRAME_RATES, Preset, load_preset, preset_names
+from transcribe_export.segmentation.segmenter import segment
+from transcribe_export.segmentation.text import chunk_words
 
 VISIBLE = re.compile(r"[\s\u00a0]+")
 PRESETS = preset_names()

@@ -1,7 +1,7 @@
 """The SSE parser against the WHATWG rules, case by case.
 
-The cases are the byte sequences of ../shared/SSE-NOTES.md §2.1 (which in
-turn come from the WPT eventsource tests); the expected events are written
+The cases are the edge cases listed in docs/collecting.md §1 (many of them
+from the WPT eventsource tests); the expected events are written
 by hand from the spec text, not produced by the parser. Every case is also
 fed split at every byte offset and one byte at a time, and the parser is
 compared with a separate whole-buffer transcription of the spec on random
@@ -16,7 +16,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from transcribe_export.sse import Event, FrameTooLargeError, SSEParser, parse
+from transcribe_export.collect.sse import Event, FrameTooLargeError, SSEParser, parse
 
 END = b"event: end\ndata: {}\n\n"
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from transcribe_export.models import Word
-from transcribe_export.text import RULES, chunk_words, join
+from transcribe_export.segmentation.text import RULES, chunk_words, join
 
 # Well-spaced times (nothing abuts) unless a case says otherwise.
 EXAMPLES = [

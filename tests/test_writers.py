@@ -16,8 +16,10 @@ import srt
 import webvtt
 
 from transcribe_export.models import CollectStats, Cue, Transcript, Word
-from transcribe_export.writers import FORMATS, render_json, render_srt, render_vtt
-from transcribe_export.writers.transcript_json import transcript_dict
+from transcribe_export.segmentation.presets import Preset
+from transcribe_export.segmentation.segmenter import segment
+from transcribe_export.write import FORMATS, render_json, render_srt, render_vtt
+from transcribe_export.write.transcript_json import transcript_dict
 
 # Texts that look like markup or syntax in one format or another.
 TRICKY = [
@@ -130,8 +132,9 @@ def test_ffmpeg_shows_exactly_the_words(fmt: str, tmp_path: Path) -> None:
 
 def test_word_timing_puts_a_timestamp_before_each_later_word() -> None:
     words = (Word("Hi", 1.0, 1.2), Word("there", 1.25, 1.6), Word(",", 1.6, 1.6), Word("<you>", 2.0, 2.4))
-    cue = Cue(1000, 3000, ("Hi there,", "<you>"), words, "end", ("clause",))
-    t = Transcript("s", "completed", None, None, words, (cue,), {"algorithm": "t", "name": "t", "language": "en"})
+    cues = tuple(segment(words, preset=Preset(max_chars_per_line=10)))  # the writer times the segmenter's chunks
+    assert [(c.start_ms, c.end_ms, c.lines) for c in cues] == [(1000, 2400, ("Hi there,", "<you>"))]
+    t = Transcript("s", "completed", None, None, words, cues, {"algorithm": "t", "name": "t", "language": "en"})
     text = render_vtt(t, word_timing=True)
     assert text.splitlines()[4:6] == ["Hi <00:00:01.250>there,", "<00:00:02.000>&lt;you&gt;"]
     (caption,) = webvtt.from_string(text).captions

@@ -1,70 +1,120 @@
 """transcribe_export: HeyGen Avatar Realtime word timestamps -> SRT, WebVTT, JSON.
 
-The pipeline has three stages, each usable on its own:
+The pipeline has three stages, one folder each, read in the order data flows:
 
-1. collect: :func:`collect_words` reads a session's status and its whole
+1. ``collect/``: :func:`collect_words` reads a session's status and its whole
    words stream over HTTP and returns ordered, validated words;
-2. segment: :func:`segment` cuts words into cues by caption rules;
-3. write: :func:`to_srt`, :func:`to_vtt`, :func:`to_json` render a transcript.
+2. ``segmentation/``: :func:`segment` cuts words into cues by caption rules;
+3. ``write/``: :func:`to_srt`, :func:`to_vtt`, :func:`to_json` render a transcript.
 
-:func:`export_session` runs all three and writes the files atomically.
-
-:func:`export_many` does what the ``export`` command does: many sessions in
-parallel, with the same outcomes, state store and lock.
+``run/`` joins them: :func:`export_session` (one session, files written
+atomically) and :func:`export` / :func:`convert` (many, with the state store,
+the lock and the report: what the commands of the same names do, with the
+same option names). :func:`check` lints subtitle files and :func:`recut`
+cuts a transcript again with another preset.
 
 Example::
 
-    from pathlib import Path
     import transcribe_export as tx
 
-    client = tx.HeyGenClient(api_key="...")           # or base_url= the emulator
-    transcript = tx.export_session("7f3c2a1e", client=client, out_dir=Path("subs"))
+    outcomes = tx.export(["7f3c2a1e"], out_dir="subs", formats="srt,vtt")  # HEYGEN_API_KEY from the environment
+    transcript = tx.recut("subs/7f3c2a1e.json", preset="vertical")
     print(len(transcript.cues), "cues;", transcript.cues[0].text)
 
 Nothing here prints or exits; failures raise subclasses of
-:class:`TranscribeExportError` that carry the stream id.
+:class:`TranscribeExportError` that carry the stream id. Log records go to
+the ``transcribe_export`` logger, which has a ``NullHandler``: nothing
+reaches stderr unless the caller configures logging.
 """
 
 from __future__ import annotations
 
+import importlib
+import logging
+from typing import TYPE_CHECKING, Any
+
 from transcribe_export._version import __version__
-from transcribe_export.batch import SessionOutcome, export_many
-from transcribe_export.client import DEFAULT_BASE_URL, HeyGenClient
-from transcribe_export.collector import Collected, CollectOptions
-from transcribe_export.collector import collect as _collect
-from transcribe_export.emulator import Emulator
-from transcribe_export.errors import (
-    APIError,
-    AuthenticationError,
-    ConfigurationError,
-    DeadlineExceededError,
-    IncompleteStreamError,
-    InputError,
-    InvalidFrameError,
-    NetworkError,
-    NotFoundError,
-    NotReadyError,
-    OutputError,
-    SessionFailedError,
-    StreamError,
-    TranscribeExportError,
+
+if TYPE_CHECKING:
+    from transcribe_export.checker import Report, check
+    from transcribe_export.collect.client import HeyGenClient
+    from transcribe_export.collect.options import DEFAULT_BASE_URL, CollectOptions
+    from transcribe_export.collect.retry import RetryPolicy
+    from transcribe_export.emulate.server import Emulator
+    from transcribe_export.errors import (
+        APIError,
+        AuthenticationError,
+        ConfigurationError,
+        DeadlineExceededError,
+        IncompleteStreamError,
+        InputError,
+        InvalidFrameError,
+        NetworkError,
+        NotFoundError,
+        NotReadyError,
+        OutputError,
+        SessionFailedError,
+        StreamError,
+        TranscribeExportError,
+    )
+    from transcribe_export.models import Collected, CollectStats, Cue, SessionInfo, Transcript, Word
+    from transcribe_export.run.batch import SessionOutcome, convert, export
+    from transcribe_export.run.pipeline import build_transcript, export_session, recut, write_transcript
+    from transcribe_export.run.state import BusyError
+    from transcribe_export.segmentation.presets import Preset, PresetChoice, load_preset, preset_names
+    from transcribe_export.segmentation.segmenter import segment
+    from transcribe_export.write import render_json as to_json
+    from transcribe_export.write import render_srt as to_srt
+    from transcribe_export.write import render_vtt as to_vtt
+
+logging.getLogger(__name__).addHandler(logging.NullHandler())
+
+# public name -> (module, name there). Imported on first use, so that
+# `import transcribe_export` (and `transcribe-export --help`) stays light:
+# the network stack, the emulator and sqlite load only when used.
+_ERRORS = (
+    "APIError", "AuthenticationError", "ConfigurationError", "DeadlineExceededError", "IncompleteStreamError",
+    "InputError", "InvalidFrameError", "NetworkError", "NotFoundError", "NotReadyError", "OutputError",
+    "SessionFailedError", "StreamError", "TranscribeExportError",
 )
-from transcribe_export.models import CollectStats, Cue, SessionInfo, Transcript, Word
-from transcribe_export.pipeline import build_transcript, export_session, write_transcript
-from transcribe_export.presets import Preset, load_preset
-from transcribe_export.segmenter import segment
-from transcribe_export.state import BusyError
-from transcribe_export.writers import render_json as to_json
-from transcribe_export.writers import render_srt as to_srt
-from transcribe_export.writers import render_vtt as to_vtt
+_PUBLIC: dict[str, tuple[str, str]] = {
+    **{name: ("transcribe_export.errors", name) for name in _ERRORS},
+    **{
+        name: ("transcribe_export.models", name)
+        for name in ("Collected", "CollectStats", "Cue", "SessionInfo", "Transcript", "Word")
+    },
+    "HeyGenClient": ("transcribe_export.collect.client", "HeyGenClient"),
+    "DEFAULT_BASE_URL": ("transcribe_export.collect.options", "DEFAULT_BASE_URL"),
+    "CollectOptions": ("transcribe_export.collect.options", "CollectOptions"),
+    "RetryPolicy": ("transcribe_export.collect.retry", "RetryPolicy"),
+    "Preset": ("transcribe_export.segmentation.presets", "Preset"),
+    "PresetChoice": ("transcribe_export.segmentation.presets", "PresetChoice"),
+    "load_preset": ("transcribe_export.segmentation.presets", "load_preset"),
+    "preset_names": ("transcribe_export.segmentation.presets", "preset_names"),
+    "segment": ("transcribe_export.segmentation.segmenter", "segment"),
+    "to_srt": ("transcribe_export.write", "render_srt"),
+    "to_vtt": ("transcribe_export.write", "render_vtt"),
+    "to_json": ("transcribe_export.write", "render_json"),
+    "build_transcript": ("transcribe_export.run.pipeline", "build_transcript"),
+    "export_session": ("transcribe_export.run.pipeline", "export_session"),
+    "recut": ("transcribe_export.run.pipeline", "recut"),
+    "write_transcript": ("transcribe_export.run.pipeline", "write_transcript"),
+    "SessionOutcome": ("transcribe_export.run.batch", "SessionOutcome"),
+    "export": ("transcribe_export.run.batch", "export"),
+    "convert": ("transcribe_export.run.batch", "convert"),
+    "BusyError": ("transcribe_export.run.state", "BusyError"),
+    "check": ("transcribe_export.checker", "check"),
+    "Report": ("transcribe_export.checker", "Report"),
+    "Emulator": ("transcribe_export.emulate.server", "Emulator"),
+}
 
 __all__ = [
     "APIError",
     "AuthenticationError",
     "BusyError",
     "CollectOptions",
-    "Collected",
     "CollectStats",
+    "Collected",
     "ConfigurationError",
     "Cue",
     "DEFAULT_BASE_URL",
@@ -79,19 +129,26 @@ __all__ = [
     "NotReadyError",
     "OutputError",
     "Preset",
+    "PresetChoice",
+    "Report",
+    "RetryPolicy",
     "SessionFailedError",
     "SessionInfo",
     "SessionOutcome",
     "StreamError",
-    "Transcript",
     "TranscribeExportError",
+    "Transcript",
     "Word",
     "__version__",
     "build_transcript",
+    "check",
     "collect_words",
-    "export_many",
+    "convert",
+    "export",
     "export_session",
     "load_preset",
+    "preset_names",
+    "recut",
     "segment",
     "to_json",
     "to_srt",
@@ -100,13 +157,32 @@ __all__ = [
 ]
 
 
+def __getattr__(name: str) -> Any:
+    try:
+        module, attribute = _PUBLIC[name]
+    except KeyError:
+        raise AttributeError(f"module 'transcribe_export' has no attribute {name!r}") from None
+    value = getattr(importlib.import_module(module), attribute)
+    globals()[name] = value  # once looked up, a plain attribute
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))
+
+
 def collect_words(
     stream_id: str, *, client: HeyGenClient | None = None, options: CollectOptions | None = None
 ) -> Collected:
     """Stage 1 alone: the session's status and its ordered, validated words.
 
+    Pass the result to :func:`build_transcript` (or its ``.words`` to :func:`segment`).
+
     Args:
         client: the client to use; by default one from the environment.
         options: waiting, retries and limits.
     """
-    return _collect(client if client is not None else HeyGenClient.from_env(), stream_id, options)
+    from transcribe_export.collect.client import HeyGenClient
+    from transcribe_export.collect.session import collect
+
+    return collect(client if client is not None else HeyGenClient.from_env(), stream_id, options)

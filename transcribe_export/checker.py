@@ -15,16 +15,23 @@ two cues whose words are themselves closer than the minimum gap.
 from __future__ import annotations
 
 import html
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any, Iterable, Sequence
 
+from transcribe_export.errors import ConfigurationError, InputError, TranscribeExportError
 from transcribe_export.models import Word
-from transcribe_export.presets import Preset
-from transcribe_export.text import CLAUSE_END, SENTENCE_END
+from transcribe_export.segmentation.presets import DEFAULT_PRESET, Preset, PresetChoice
 
-__all__ = ["HARD", "SOFT", "Report", "check_file", "check_text"]
+__all__ = ["HARD", "SOFT", "Report", "check", "check_file", "check_text"]
+
+# The checker judges the segmenter's output, so it keeps its own idea of where a
+# sentence or a clause ends (Latin, CJK, Arabic and Devanagari marks) instead of
+# borrowing the segmenter's: a shared mistake would pass unseen.
+_SENTENCE_MARKS = frozenset(".!?…。！？．؟۔")
+_CLAUSE_MARKS = frozenset(",;:—–、，；：،؛")
 
 HARD = (
     "characters per line", "lines per cue", "longest duration", "minimum gap", "overlap", "order", "empty cue", "malformed time"
@@ -60,8 +67,27 @@ class Report:
         """How many hard-rule violations (excused ones not counted)."""
         return sum(len(self.violations[rule]) for rule in HARD)
 
+    def format(self) -> str:
+        """The report as text: a verdict line, then per rule its kind, count and cue numbers."""
+        verdict = "passes" if self.hard_failures == 0 else f"FAILS ({self.hard_failures} hard violations)"
+        lines = [f"{self.path}: {self.cues} cues against {self.preset}: {verdict}"]
+        for rule, cues in self.violations.items():
+            kind = "hard" if rule in HARD else "soft"
+            shown = ", ".join(map(str, cues[:20])) + (" ..." if len(cues) > 20 else "")
+            lines.append(f"  {rule:<20} {kind}  {len(cues):>4}  {shown}".rstrip())
+        for rule, items in self.excused.items():
+            for cue, why in items:
+                lines.append(f"  excused: cue {cue}, {rule}: {why}")
+        if self.cue_ends is not None:
+            ends = self.cue_ends
+            lines.append(
+                f"  cue ends: {ends['good']:.0%} at a sentence end, clause or pause"
+                f" (sentence {ends['sentence']:.0%}, clause {ends['clause']:.0%}, pause {ends['pause']:.0%})"
+            )
+        return "\n".join(lines)
+
     def as_dict(self) -> dict[str, Any]:
-        """The report for ``--json``."""
+        """The report as a dict (``check --json``)."""
         return {
             "file": self.path,
             "preset": self.preset,
@@ -207,9 +233,9 @@ def _cue_ends(ends: Sequence[int | None], words: Sequence[Word], preset: Preset)
             counts["other"] += 1
             continue
         last = words[index].text.strip().rstrip("\"'”’»)]」』）")
-        if last and last[-1] in SENTENCE_END:
+        if last and last[-1] in _SENTENCE_MARKS:
             counts["sentence"] += 1
-        elif last and last[-1] in CLAUSE_END:
+        elif last and last[-1] in _CLAUSE_MARKS:
             counts["clause"] += 1
         elif words[index + 1].start_ms - words[index].end_ms >= preset.good_pause_ms:
             counts["pause"] += 1
@@ -223,6 +249,47 @@ def _cue_ends(ends: Sequence[int | None], words: Sequence[Word], preset: Preset)
 
 def check_file(path: Path, preset: Preset, words: Sequence[Word] | None = None) -> Report:
     """Check one ``.srt`` or ``.vtt`` file (the header decides when the suffix doesn't)."""
-    text = path.read_bytes().decode("utf-8-sig", errors="replace")
+    try:
+        text = path.read_bytes().decode("utf-8-sig", errors="replace")
+    except OSError as exc:
+        raise InputError(f"cannot read {str(path)!r} ({exc.strerror})") from None
     is_vtt = path.suffix.lower() == ".vtt" or text.lstrip().startswith("WEBVTT")
     return check_text(text, is_vtt=is_vtt, preset=preset, path=str(path), words=words)
+
+
+def check(
+    files: Iterable[str | os.PathLike[str]],
+    *,
+    preset: Preset | str = DEFAULT_PRESET,
+    config: str | os.PathLike[str] | None = None,
+    words: str | os.PathLike[str] | Sequence[Word] | None = None,
+) -> list[Report]:
+    """Check subtitle files against a preset: what ``transcribe-export check`` does, as reports.
+
+    Args:
+        files: ``.srt`` or ``.vtt`` files.
+        preset: a bundled preset's name, a ``.yaml`` path, or a :class:`Preset`.
+        config: a YAML file of preset keys merged over the preset.
+        words: the session's words (a list, or our JSON transcript, a word list
+            or a capture): also report where cues end, and excuse gaps the speech forces.
+
+    Raises:
+        ConfigurationError: a bad preset or config, or words that can't be read.
+    """
+    if isinstance(preset, Preset):
+        rules = preset
+    elif preset == "auto":
+        raise ConfigurationError("check needs a named preset, not auto", key="preset")
+    else:
+        rules = PresetChoice(preset, config).resolve(())
+    tokens: Sequence[Word] | None = None
+    if isinstance(words, (str, os.PathLike)):
+        from transcribe_export.collect.offline import load_input
+
+        try:
+            tokens = load_input(Path(words)).words
+        except TranscribeExportError as error:
+            raise ConfigurationError(f"words: {error}", key="words", file=os.fspath(words)) from None
+    elif words is not None:
+        tokens = words
+    return [check_file(Path(path), rules, tokens) for path in files]

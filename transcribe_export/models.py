@@ -14,7 +14,22 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, Mapping
 
-__all__ = ["CollectStats", "Cue", "Repair", "SessionInfo", "Transcript", "Word", "is_punctuation", "to_ms"]
+__all__ = [
+    "TRANSCRIPT_FORMAT",
+    "Chunk",
+    "CollectStats",
+    "Collected",
+    "Cue",
+    "Repair",
+    "SessionInfo",
+    "Transcript",
+    "Word",
+    "is_punctuation",
+    "to_ms",
+]
+
+#: The ``format`` field of our JSON transcript: written by the JSON writer, read back by ``convert``.
+TRANSCRIPT_FORMAT = "transcribe-export/transcript"
 
 
 def to_ms(seconds: float) -> int:
@@ -81,6 +96,32 @@ class Word:
 
 
 @dataclass(frozen=True, slots=True)
+class Chunk:
+    """Tokens shown glued together (``Hello`` ``,`` -> ``Hello,``); breaks fall only between chunks.
+
+    Attributes:
+        text: the display text.
+        first: index of the first token.
+        last: index of the last token (inclusive).
+        start_ms: start of the first token.
+        end_ms: the latest end of any of its tokens.
+        sep: what stands between the chunk before and this one: ``" "``, or
+            ``""`` between CJK words (a break may fall there all the same).
+        sentence_end: the text ends a sentence.
+        clause_end: the text ends a clause (a comma, a semicolon...).
+    """
+
+    text: str
+    first: int
+    last: int
+    start_ms: int
+    end_ms: int
+    sep: str = " "
+    sentence_end: bool = False
+    clause_end: bool = False
+
+
+@dataclass(frozen=True, slots=True)
 class Cue:
     """One subtitle: one or two lines shown from ``start_ms`` to ``end_ms``.
 
@@ -92,6 +133,7 @@ class Cue:
         reason: why the cue ends where it does (``sentence``, ``clause``,
             ``pause``, ``length``, ``duration``, ``end``).
         line_reasons: why each line break falls where it does (same words).
+        chunks: per line, the chunks it shows (for writers that time each word).
     """
 
     start_ms: int
@@ -100,6 +142,7 @@ class Cue:
     words: tuple[Word, ...]
     reason: str = "end"
     line_reasons: tuple[str, ...] = ()
+    chunks: tuple[tuple[Chunk, ...], ...] = field(default=(), compare=False, repr=False)
 
     @property
     def start(self) -> float:
@@ -175,6 +218,16 @@ class CollectStats:
             "restarts": self.restarts,
             "repairs": [{"frame": r.frame, "field": r.field, "problem": r.problem} for r in self.repairs],
         }
+
+
+@dataclass(frozen=True, slots=True)
+class Collected:
+    """What stage 1 brings back for one session: its status, ordered words and end event."""
+
+    session: SessionInfo
+    words: tuple[Word, ...]
+    end_event: str | None
+    stats: CollectStats = field(default_factory=CollectStats)
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,0 +1,110 @@
+"""Offline inputs for ``convert``: a saved SSE capture, a JSON word list, or
+one of our own JSON transcripts (to re-cut captions without the API).
+
+Each is checked by the same rules as a live stream: a capture must end with
+its ``end`` event, and every word must be a valid ``{word, start, end}``.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any, Iterator, TypeVar
+
+from transcribe_export.collect.frames import validate_word
+from transcribe_export.collect.options import CollectOptions
+from transcribe_export.collect.reader import order_words, read_capture
+from transcribe_export.errors import InputError
+from transcribe_export.models import TRANSCRIPT_FORMAT, Collected, CollectStats, SessionInfo, Word
+
+__all__ = ["input_name", "load_input"]
+
+_READ_SIZE = 1024 * 1024
+T = TypeVar("T")
+
+
+def input_name(path: Path) -> str:
+    """The output name for an input file: its name without ``.sse`` or ``.json``.
+
+    >>> input_name(Path("captures/session-7.sse")), input_name(Path("words.json")), input_name(Path("a.txt"))
+    ('session-7', 'words', 'a.txt')
+    """
+    return path.stem if path.suffix.lower() in (".sse", ".json") else path.name
+
+
+def _chunks(path: Path) -> Iterator[bytes]:
+    with path.open("rb") as handle:
+        while chunk := handle.read(_READ_SIZE):
+            yield chunk
+
+
+def _reject_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a finite number (JSON has no {name})")
+
+
+def _words(items: Any, name: str, where: str) -> list[Word]:
+    if not isinstance(items, list):
+        raise InputError(f"{where} is not a list of words", stream_id=name)
+    words = []
+    for index, item in enumerate(items):
+        word, key, problem = validate_word(item)
+        if word is None:
+            field = f"{where}[{index}]" + (f".{key}" if key else "")
+            raise InputError(f"{field} {problem}", stream_id=name)
+        words.append(word)
+    return words
+
+
+def _text_or(value: Any, default: T) -> str | T:
+    return value if isinstance(value, str) else default
+
+
+def load_input(path: Path, options: CollectOptions | None = None) -> Collected:
+    """Read one offline input into the same shape the live collector returns.
+
+    Raises:
+        InputError: the file can't be read or holds invalid words.
+        IncompleteStreamError: a capture lacks its ``end`` event.
+        InvalidFrameError: a capture holds a bad frame.
+    """
+    name = input_name(path)
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(64).lstrip(b"\xef\xbb\xbf \t\r\n")
+    except OSError as exc:
+        raise InputError(f"cannot read {str(path)!r} ({exc.strerror})", stream_id=name) from None
+    is_json = path.suffix.lower() == ".json" or head[:1] in (b"{", b"[")
+    if not is_json:
+        return read_capture(_chunks(path), SessionInfo(stream_id=name, status="completed"), options=options)
+    try:
+        document = json.loads(path.read_bytes().decode("utf-8"), parse_constant=_reject_constant)
+    except UnicodeDecodeError:
+        raise InputError(f"{str(path)!r} is not UTF-8 text", stream_id=name) from None
+    except ValueError as exc:
+        raise InputError(f"{str(path)!r} is not valid JSON ({exc})", stream_id=name) from None
+    session = SessionInfo(stream_id=name, status="completed")
+    end_event = None
+    if isinstance(document, dict) and document.get("format") == TRANSCRIPT_FORMAT:
+        meta = document.get("session")
+        meta = meta if isinstance(meta, dict) else {}
+        session = SessionInfo(
+            stream_id=_text_or(document.get("stream_id"), name),
+            status=_text_or(meta.get("status"), "completed"),
+            end_reason=_text_or(meta.get("end_reason"), None),
+        )
+        end_event = _text_or(meta.get("end_event"), None)
+        raw = _words(document.get("tokens"), name, "tokens")
+    elif isinstance(document, dict) and "words" in document:
+        raw = _words(document["words"], name, "words")
+    elif isinstance(document, list):
+        raw = _words(document, name, "words")
+    else:
+        raise InputError(
+            f"{str(path)!r} is neither a list of words, a WordBatch, nor a transcribe-export transcript",
+            stream_id=name,
+        )
+    words, duplicates, reordered = order_words(raw)
+    stats = CollectStats(
+        frames=0, words_received=len(raw), duplicates_removed=duplicates, reordered=reordered, connections=0
+    )
+    return Collected(session, words, end_event, stats)

@@ -1,0 +1,168 @@
+"""A live session: its status, waiting for it, and its words stream over every reconnection.
+
+The lifecycle (HeyGen's "Get Avatar Realtime Session" and "Stream Avatar
+Realtime Word Timestamps" references; ``docs/collecting.md``):
+
+* ``pending``: poll the status with a growing interval, up to ``wait_timeout``;
+* ``streaming``: follow the words live until the ``end`` event, up to ``max_duration``;
+* ``completed``: read the durable snapshot;
+* ``error``: fail with HeyGen's ``error_message``.
+
+Only the ``end`` event makes a transcript complete. A cut stream (reset,
+read timeout, chunked body cut short, EOF without ``end``) is reconnected,
+waiting the server's ``retry`` if it sent one, with ``Last-Event-ID`` if its
+events had ids; :func:`~.reader.merge_replay` joins what each connection brought.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+
+from transcribe_export.collect.client import HeyGenClient
+from transcribe_export.collect.options import CollectOptions
+from transcribe_export.collect.reader import merge_replay, reader_for, result
+from transcribe_export.errors import (
+    APIError,
+    DeadlineExceededError,
+    IncompleteStreamError,
+    NetworkError,
+    NotReadyError,
+    SessionFailedError,
+)
+from transcribe_export.models import Collected, SessionInfo, Word
+
+__all__ = ["collect"]
+
+log = logging.getLogger(__name__)
+
+
+def _failed(session: SessionInfo) -> SessionFailedError:
+    reason = session.error_message or "no error_message given"
+    return SessionFailedError(
+        f"HeyGen reports the session failed: {reason}", stream_id=session.stream_id, error_message=session.error_message
+    )
+
+
+def _wait_until_started(client: HeyGenClient, stream_id: str, options: CollectOptions) -> SessionInfo:
+    """Poll a pending session until it streams, completes or fails."""
+    deadline = time.monotonic() + options.wait_timeout
+    interval = options.poll_interval
+    session = client.get_session(stream_id)
+    while session.status not in ("streaming", "completed", "error"):
+        if not options.wait:
+            raise NotReadyError(f"the session is still {session.status}", stream_id=stream_id, status=session.status)
+        if session.status != "pending":
+            log.warning("stream %r: unknown status %r; waiting as if pending", stream_id, session.status)
+        left = deadline - time.monotonic()
+        if left <= 0:
+            raise DeadlineExceededError(
+                f"the session was still {session.status} after {options.wait_timeout:g} s of waiting",
+                stream_id=stream_id,
+                hint="Raise --wait-timeout, or use --no-wait and export it in a later run.",
+            )
+        log.info("stream %r is %s; asking again in %.1f s", stream_id, session.status, min(interval, left))
+        time.sleep(min(interval, left))
+        interval = min(interval * 1.5, options.poll_max)
+        session = client.get_session(stream_id)
+    if session.status == "error":
+        raise _failed(session)
+    if session.status == "streaming" and not options.wait:
+        raise NotReadyError("the session is still streaming", stream_id=stream_id, status="streaming")
+    return session
+
+
+def collect(client: HeyGenClient, stream_id: str, options: CollectOptions | None = None) -> Collected:
+    """Read a session's status, then its whole words stream, surviving cuts.
+
+    Raises:
+        NotReadyError: pending or streaming, and ``options.wait`` is off.
+        SessionFailedError: HeyGen reports the session's status as ``error``.
+        DeadlineExceededError: ``wait_timeout`` or ``max_duration`` ran out.
+        IncompleteStreamError: no ``end`` event even after every reconnection.
+        InvalidFrameError: a frame is not a valid WordBatch (strict mode).
+        APIError, NetworkError: HeyGen refused, or could not be reached.
+    """
+    options = options or CollectOptions()
+    session = _wait_until_started(client, stream_id, options)
+    if session.status == "streaming":
+        log.info("stream %r is streaming: following it live until its end event", stream_id)
+    deadline = time.monotonic() + options.max_duration
+    collected: list[Word] = []
+    connections = restarts = 0
+    last_id = ""
+    while True:
+        reader = reader_for(stream_id, options)
+        connections += 1
+        cause = ""
+        try:
+            with client.open_words(stream_id, last_event_id=last_id or None, deadline=deadline) as chunks:
+                for chunk in chunks:
+                    if reader.feed(chunk):
+                        break
+                    _check_stream_deadline(stream_id, deadline, options, len(reader.words))
+        except DeadlineExceededError:
+            raise
+        except NetworkError as error:
+            # A read timeout cut short to the deadline is the deadline, not a cut.
+            _check_stream_deadline(stream_id, deadline, options, len(reader.words))
+            cause = error.problem
+        else:
+            if not reader.ended:
+                cause = "the stream ended without its 'end' event"
+        collected, agreed = merge_replay(collected, reader.words, complete=reader.ended)
+        if not agreed:
+            restarts += 1
+            log.warning(
+                "stream %r: connection %d replayed a history that differs from what was collected; starting over",
+                stream_id, connections,
+            )
+        if reader.ended:
+            break
+        if connections > client.retry.retries:
+            raise IncompleteStreamError(
+                f"the words stream was cut {connections} times without its 'end' event ({cause});"
+                f" {len(collected)} words arrived, so nothing was written",
+                stream_id=stream_id,
+                words_received=len(collected),
+                hint="Run the export again later, or raise --retries.",
+            )
+        last_id = reader.last_event_id or last_id
+        wait = (
+            min(reader.retry_ms / 1000, options.server_retry_max)
+            if reader.retry_ms is not None
+            else client.retry.backoff_for(connections)
+        )
+        log.warning("stream %r: %s after %d words; reconnecting in %.1f s", stream_id, cause, len(reader.words), wait)
+        _check_stream_deadline(stream_id, deadline, options, len(collected), wait=wait)
+        time.sleep(wait)
+        # A session may have failed meanwhile; don't reconnect to a dead one.
+        current = client.get_session(stream_id, deadline=deadline)
+        if current.status == "error":
+            raise _failed(current)
+    if session.status != "completed":
+        session = _final_status(client, session)
+    return result(session, collected, reader, connections=connections, restarts=restarts)
+
+
+def _final_status(client: HeyGenClient, session: SessionInfo) -> SessionInfo:
+    """After a live session's end event, ask once more for its end_reason.
+
+    The words are complete either way, so a failure here only costs the
+    end_reason (the status may also lag a moment behind the end event).
+    """
+    try:
+        return client.get_session(session.stream_id)
+    except (NetworkError, APIError) as error:
+        log.warning("stream %r: could not read the final status (%s); end_reason unknown", session.stream_id, error.problem)
+        return session
+
+
+def _check_stream_deadline(stream_id: str, deadline: float, options: CollectOptions, words: int, wait: float = 0.0) -> None:
+    if time.monotonic() + wait >= deadline:
+        raise DeadlineExceededError(
+            f"the words stream had no 'end' event after {options.max_duration:g} s ({words} words so far);"
+            " nothing was written",
+            stream_id=stream_id,
+            hint="Raise --max-duration if the session is really that long.",
+        )

@@ -1,0 +1,450 @@
+"""Many sessions at once: parallel, idempotent, resumable. The engine behind
+``transcribe-export export`` and ``convert``, and the library's :func:`export`
+and :func:`convert`, which take the same options as the flags.
+
+Each id ends in one outcome: ``exported``, ``up-to-date`` (an earlier run
+exported it and its files are still there), ``not-ready`` (pending or
+streaming, with ``no_wait``) or ``failed``. Outcomes go to the state store
+in the output folder as they come, so a later run redoes only what is left:
+transient failures are retried, permanent ones (the session failed at
+HeyGen, no such session, a bad frame) only when asked.
+
+Workers share one client, so one connection pool and one rate limiter: a
+429 seen by any worker holds back every request until its ``Retry-After``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import string
+import sys
+import threading
+import time
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from dataclasses import asdict, dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Sequence
+
+from transcribe_export.collect.options import CONNECT_TIMEOUT, READ_TIMEOUT, CollectOptions
+from transcribe_export.collect.retry import RetryPolicy
+from transcribe_export.errors import (
+    ConfigurationError,
+    InvalidFrameError,
+    NotFoundError,
+    NotReadyError,
+    SessionFailedError,
+    TranscribeExportError,
+    bad_value,
+)
+from transcribe_export.models import Transcript
+from transcribe_export.run.pipeline import build_transcript, export_session, write_transcript
+from transcribe_export.segmentation.presets import DEFAULT_PRESET, Preset, PresetChoice
+from transcribe_export.write import DEFAULT_FORMATS, parse_formats
+from transcribe_export.write.files import safe_name, write_atomic
+
+if TYPE_CHECKING:
+    from transcribe_export.collect.client import HeyGenClient
+
+__all__ = [
+    "DEFAULT_NAME_TEMPLATE", "OUTCOMES", "SessionOutcome", "check_name_template", "convert", "export", "file_name",
+    "read_ids", "summarize",
+]
+
+log = logging.getLogger(__name__)
+
+OUTCOMES = ("exported", "up-to-date", "not-ready", "failed")
+#: Failures that will fail the same way next time; retried only with ``retry_failed``.
+PERMANENT = (SessionFailedError, NotFoundError, InvalidFrameError)
+DEFAULT_NAME_TEMPLATE = "{stream_id}"
+DEFAULT_JOBS = 4
+
+
+@dataclass(frozen=True, slots=True)
+class SessionOutcome:
+    """How one id ended.
+
+    Attributes:
+        stream_id: the id.
+        outcome: one of :data:`OUTCOMES`.
+        reason: the error or the not-ready message, or ``None``.
+        files: the file names written (in the output folder).
+        words: words in the transcript.
+        cues: cues written.
+        seconds: how long it took.
+        permanent: a failure that will not go away by itself.
+    """
+
+    stream_id: str
+    outcome: str
+    reason: str | None = None
+    files: tuple[str, ...] = ()
+    words: int = 0
+    cues: int = 0
+    seconds: float = 0.0
+    permanent: bool = False
+
+    def as_dict(self) -> dict[str, Any]:
+        """For the ``--report`` file."""
+        data = asdict(self)
+        data["files"] = list(self.files)
+        data["seconds"] = round(self.seconds, 3)
+        return data
+
+
+def check_name_template(template: str) -> str:
+    """A file-name template: text with exactly one ``{stream_id}`` field and nothing else to fill in.
+
+    >>> check_name_template("heygen-{stream_id}")
+    'heygen-{stream_id}'
+    >>> check_name_template("heygen-{{stream_id}}")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    transcribe_export.errors.ConfigurationError: name_template 'heygen-{{stream_id}}' has no {stream_id} field, ...
+    """
+    hint = "Use {stream_id} once, e.g. 'heygen-{stream_id}'."
+    try:
+        fields = [(name, spec, conv) for _, name, spec, conv in string.Formatter().parse(template) if name is not None]
+    except ValueError as exc:
+        raise ConfigurationError(f"name_template {template!r} is not valid ({exc})", key="name_template", hint=hint) from None
+    if not fields:
+        raise ConfigurationError(
+            f"name_template {template!r} has no {{stream_id}} field, so every session would write the same file",
+            key="name_template", hint=hint,
+        )
+    if len(fields) > 1 or fields[0] != ("stream_id", "", None):
+        raise ConfigurationError(
+            f"name_template {template!r} must hold exactly one {{stream_id}} field and no other", key="name_template", hint=hint
+        )
+    return template
+
+
+def file_name(template: str, stream_id: str) -> str:
+    """The file name (without suffix) for an id: the template filled in, then made safe.
+
+    >>> file_name("{stream_id}", "7f3c"), file_name("heygen-{stream_id}", "A/B").split("~")[0]
+    ('7f3c', 'heygen-A_B')
+    """
+    return safe_name(template.format(stream_id=stream_id))
+
+
+def read_ids(arguments: Sequence[str] = (), ids_file: str | os.PathLike[str] | None = None) -> list[str]:
+    """Ids from arguments and an ids file (``-`` for standard input, as an argument too).
+
+    One id a line; blank lines and ``#`` comments are skipped; repeats collapse, order kept.
+
+    Raises:
+        ConfigurationError: a file can't be read, or there are no ids at all.
+    """
+    lines: list[str] = []
+    sources: list[str] = [os.fspath(ids_file)] if ids_file is not None else []
+    for argument in arguments:
+        if argument == "-":
+            sources.append("-")
+        else:
+            lines.append(argument)
+    for source in dict.fromkeys(sources):
+        try:
+            text = sys.stdin.read() if source == "-" else Path(source).read_text(encoding="utf-8")
+        except OSError as exc:
+            raise ConfigurationError(f"cannot read the ids file {source!r} ({exc.strerror})", key="ids_file") from None
+        lines += [line.split("#", 1)[0].strip() for line in text.splitlines()]
+    ids = list(dict.fromkeys(line for line in lines if line))
+    if not ids:
+        raise ConfigurationError(
+            "no stream ids given", key="stream_ids",
+            hint="Pass ids as arguments, in an ids file, or on standard input with -.",
+        )
+    return ids
+
+
+def _words_checksum(transcript: Transcript) -> str:
+    digest = hashlib.sha256()
+    for word in transcript.words:
+        digest.update(f"{word.text}\0{word.start!r}\0{word.end!r}\n".encode("utf-8", "surrogatepass"))
+    return digest.hexdigest()
+
+
+def _preset_choice(
+    preset: Preset | PresetChoice | str | None, config: str | os.PathLike[str] | None, fps: str | float | None
+) -> Preset | PresetChoice:
+    if isinstance(preset, (Preset, PresetChoice)):
+        if config is not None or fps is not None:
+            raise ConfigurationError("config and fps go with a preset name, not a Preset object", key="config")
+        return preset
+    return PresetChoice(preset or DEFAULT_PRESET, config, fps)
+
+
+def _check_jobs(jobs: int) -> int:
+    if isinstance(jobs, bool) or not isinstance(jobs, int) or not 1 <= jobs <= 64:
+        raise bad_value("jobs", jobs, "a whole number from 1 to 64")
+    return jobs
+
+
+def _prepare(out_dir: str | os.PathLike[str]) -> Path:
+    folder = Path(out_dir)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise ConfigurationError(f"cannot create the output folder {str(folder)!r} ({exc.strerror})", key="out_dir") from None
+    return folder
+
+
+def export(
+    stream_ids: Iterable[str],
+    *,
+    out_dir: str | os.PathLike[str] = ".",
+    formats: str | Iterable[str] = DEFAULT_FORMATS,
+    client: HeyGenClient | None = None,
+    base_url: str | None = None,
+    api_key_file: str | os.PathLike[str] | None = None,
+    allow_insecure_http: bool = False,
+    connect_timeout: float = CONNECT_TIMEOUT,
+    read_timeout: float = READ_TIMEOUT,
+    no_wait: bool = False,
+    wait_timeout: float = CollectOptions.wait_timeout,
+    max_duration: float = CollectOptions.max_duration,
+    retries: int = RetryPolicy.retries,
+    retry_after_max: float = RetryPolicy.retry_after_max,
+    jobs: int = DEFAULT_JOBS,
+    force: bool = False,
+    retry_failed: bool = False,
+    name_template: str = DEFAULT_NAME_TEMPLATE,
+    report: str | os.PathLike[str] | None = None,
+    preset: Preset | PresetChoice | str | None = DEFAULT_PRESET,
+    config: str | os.PathLike[str] | None = None,
+    fps: str | float | None = None,
+    word_timing: bool = False,
+    lenient: bool = CollectOptions.lenient,
+    max_frame_bytes: int = CollectOptions.max_frame_bytes,
+    max_words: int = CollectOptions.max_words,
+    options: CollectOptions | None = None,
+    on_done: Callable[[SessionOutcome], None] | None = None,
+    stop: threading.Event | None = None,
+) -> list[SessionOutcome]:
+    """Export many sessions into ``out_dir``, in parallel, skipping what is already done.
+
+    The keyword arguments are the ``export`` command's options, by the same
+    names (``--no-wait`` is ``no_wait=True``); each is checked here, before any
+    network call.
+
+    Args:
+        stream_ids: the ids (duplicates are collapsed, order kept).
+        out_dir: the output folder (created if missing); it holds the state store.
+        client: the client to share; by default one is made from the
+            environment and ``base_url``, ``api_key_file``, the timeouts and retries.
+        options: the collector's options whole, instead of ``no_wait``,
+            ``wait_timeout``, ``max_duration``, ``lenient``, ``max_frame_bytes``, ``max_words``.
+        report: write a JSON summary of the run to this file.
+        on_done: called (in this thread) with each outcome as it comes.
+        stop: when set, no further session starts; those under way finish.
+
+    Returns:
+        One outcome per id, in the order given; ids never started (after a
+        stop) are left out.
+
+    Raises:
+        ConfigurationError: a bad option, before any request.
+        BusyError: another run holds the output folder.
+    """
+    from transcribe_export.collect.client import HeyGenClient  # the network stack, only when used
+    from transcribe_export.run.state import StateStore
+
+    chosen = parse_formats(formats)
+    check_name_template(name_template)
+    _check_jobs(jobs)
+    rules = _preset_choice(preset, config, fps)
+    if options is None:
+        options = CollectOptions(
+            wait=not no_wait, wait_timeout=wait_timeout, max_duration=max_duration, lenient=lenient,
+            max_frame_bytes=max_frame_bytes, max_words=max_words,
+        )
+    ids = list(dict.fromkeys(stream_ids))
+    if client is None:
+        client = HeyGenClient.from_env(
+            api_key_file=api_key_file, base_url=base_url, timeout=(connect_timeout, read_timeout),
+            allow_insecure_http=allow_insecure_http, retry=RetryPolicy(retries=retries, retry_after_max=retry_after_max),
+            pool_size=max(10, jobs),
+        )
+    folder = _prepare(out_dir)
+    started_at = datetime.now(timezone.utc)
+    results: dict[str, SessionOutcome] = {}
+    with StateStore(folder) as state:
+        todo = []
+        for stream_id in ids:
+            known = state.get(stream_id) if not force else None
+            if known and known.outcome == "exported" and _still_there(folder, known.files, chosen, name_template, stream_id):
+                results[stream_id] = SessionOutcome(stream_id, "up-to-date", files=known.files)
+            elif known and known.outcome == "failed" and known.permanent and not retry_failed:
+                reason = f"{known.last_error} (a permanent failure: retry_failed tries it again)"
+                results[stream_id] = SessionOutcome(stream_id, "failed", reason=reason, permanent=True)
+            else:
+                todo.append(stream_id)
+                continue
+            if on_done is not None:
+                on_done(results[stream_id])
+
+        def one(stream_id: str) -> tuple[SessionOutcome, str | None]:
+            started = time.monotonic()
+            name = file_name(name_template, stream_id)
+            try:
+                transcript = export_session(
+                    stream_id, client=client, out_dir=folder, formats=chosen, preset=rules, options=options,
+                    word_timing=word_timing, name=name,
+                )
+            except NotReadyError as error:
+                return SessionOutcome(stream_id, "not-ready", str(error), seconds=time.monotonic() - started), None
+            except TranscribeExportError as error:
+                permanent = isinstance(error, PERMANENT)
+                outcome = SessionOutcome(stream_id, "failed", str(error), seconds=time.monotonic() - started, permanent=permanent)
+                return outcome, None
+            outcome = SessionOutcome(
+                stream_id, "exported", None, tuple(f"{name}.{fmt}" for fmt in chosen), len(transcript.words),
+                len(transcript.cues), time.monotonic() - started,
+            )
+            return outcome, _words_checksum(transcript)
+
+        def record(outcome: SessionOutcome, checksum: str | None) -> None:
+            state.put(
+                outcome.stream_id, outcome.outcome, error=outcome.reason, permanent=outcome.permanent,
+                files=outcome.files, words_sha256=checksum,
+            )
+
+        _run(todo, one, jobs, results, on_done, stop, record)
+    outcomes = [results[i] for i in ids if i in results]
+    if report is not None:
+        write_report(report, outcomes, len(ids), started_at)
+    return outcomes
+
+
+def convert(
+    files: Iterable[str | os.PathLike[str]],
+    *,
+    out_dir: str | os.PathLike[str] = ".",
+    formats: str | Iterable[str] = DEFAULT_FORMATS,
+    preset: Preset | PresetChoice | str | None = DEFAULT_PRESET,
+    config: str | os.PathLike[str] | None = None,
+    fps: str | float | None = None,
+    word_timing: bool = False,
+    lenient: bool = CollectOptions.lenient,
+    max_frame_bytes: int = CollectOptions.max_frame_bytes,
+    max_words: int = CollectOptions.max_words,
+    on_done: Callable[[SessionOutcome], None] | None = None,
+    stop: threading.Event | None = None,
+) -> list[SessionOutcome]:
+    """Convert saved inputs offline: SSE captures, JSON word lists or our JSON transcripts.
+
+    Writes ``out_dir/<file name without .sse or .json>.<format>``; the keyword
+    arguments are the ``convert`` command's options, by the same names. One
+    outcome per file (``exported`` or ``failed``), named by its output name.
+
+    Raises:
+        ConfigurationError: a bad option, or two inputs that would be written
+            under one name; before anything is read.
+    """
+    from transcribe_export.collect.offline import input_name, load_input
+
+    chosen = parse_formats(formats)
+    rules = _preset_choice(preset, config, fps)
+    options = CollectOptions(lenient=lenient, max_frame_bytes=max_frame_bytes, max_words=max_words)
+    names: dict[str, Path] = {}
+    for item in files:
+        path = Path(item)
+        name = input_name(path)
+        if name in names and names[name] != path:
+            raise ConfigurationError(
+                f"{str(names[name])!r} and {str(path)!r} would both be written as {name!r}",
+                key="files", hint="Convert them into different output folders.",
+            )
+        names[name] = path
+    folder = _prepare(out_dir)
+    results: dict[str, SessionOutcome] = {}
+
+    def one(name: str) -> tuple[SessionOutcome, str | None]:
+        started = time.monotonic()
+        try:
+            transcript = build_transcript(load_input(names[name], options), rules)
+            written = write_transcript(transcript, folder, chosen, name=name, word_timing=word_timing)
+        except TranscribeExportError as error:
+            return SessionOutcome(name, "failed", str(error), seconds=time.monotonic() - started), None
+        files_written = tuple(path.name for path in written)
+        seconds = time.monotonic() - started
+        return SessionOutcome(name, "exported", None, files_written, len(transcript.words), len(transcript.cues), seconds), None
+
+    _run(list(names), one, 1, results, on_done, stop, None)
+    return [results[name] for name in names if name in results]
+
+
+def _run(
+    todo: Sequence[str],
+    one: Callable[[str], tuple[SessionOutcome, str | None]],
+    jobs: int,
+    results: dict[str, SessionOutcome],
+    on_done: Callable[[SessionOutcome], None] | None,
+    stop: threading.Event | None,
+    record: Callable[[SessionOutcome, str | None], None] | None,
+) -> None:
+    """Run ``one`` over ``todo``, ``jobs`` at a time, until done or told to stop."""
+    pending = iter(todo)
+    with ThreadPoolExecutor(max_workers=jobs, thread_name_prefix="export") as pool:
+        running: set[Future[tuple[SessionOutcome, str | None]]] = set()
+        while True:
+            # Start work only while not told to stop; what is under way always finishes.
+            while len(running) < jobs and not (stop is not None and stop.is_set()):
+                following = next(pending, None)
+                if following is None:
+                    break
+                running.add(pool.submit(one, following))
+            if not running:
+                break
+            done, running = wait(running, return_when=FIRST_COMPLETED)
+            for future in done:
+                outcome, checksum = future.result()
+                if record is not None:
+                    record(outcome, checksum)
+                results[outcome.stream_id] = outcome
+                if on_done is not None:
+                    on_done(outcome)
+
+
+def summarize(outcomes: Sequence[SessionOutcome], total: int) -> dict[str, int]:
+    """How many ids ended in each outcome, and how many never started.
+
+    >>> summarize([SessionOutcome("a", "exported"), SessionOutcome("b", "failed")], 3)
+    {'exported': 1, 'up-to-date': 0, 'not-ready': 0, 'failed': 1, 'not-started': 1}
+    """
+    summary = {name: sum(o.outcome == name for o in outcomes) for name in OUTCOMES}
+    summary["not-started"] = total - len(outcomes)
+    return summary
+
+
+def write_report(path: str | os.PathLike[str], outcomes: Sequence[SessionOutcome], total: int, started: datetime) -> None:
+    """The ``--report`` file: when the run started and finished, the summary, and each id's outcome.
+
+    Raises:
+        OutputError: the report can't be written.
+    """
+    from transcribe_export.errors import OutputError
+
+    document = {
+        "format": "transcribe-export/report",
+        "format_version": 1,
+        "started": started.isoformat(timespec="seconds"),
+        "finished": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "summary": summarize(outcomes, total),
+        "sessions": [o.as_dict() for o in outcomes],
+    }
+    try:
+        write_atomic({Path(path): json.dumps(document, indent=2, ensure_ascii=False) + "\n"})
+    except OSError as exc:
+        raise OutputError(f"cannot write the report {str(path)!r} ({exc.strerror or exc})") from None
+
+
+def _still_there(out_dir: Path, files: tuple[str, ...], formats: Sequence[str], template: str, stream_id: str) -> bool:
+    """An earlier export counts only if every file asked for now is still on disk."""
+    name = file_name(template, stream_id)
+    wanted = {f"{name}.{fmt}" for fmt in formats}
+    return wanted <= set(files) and all((out_dir / f).is_file() for f in wanted)

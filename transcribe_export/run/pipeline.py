@@ -1,0 +1,147 @@
+"""One session through the three stages: collect -> segment -> write.
+
+Everything a file needs is rendered in memory first, then all files of a
+session are written atomically together, so a session either gets all its
+files or none.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from pathlib import Path
+from typing import TYPE_CHECKING, Iterable
+
+from transcribe_export.collect.options import CollectOptions
+from transcribe_export.errors import OutputError
+from transcribe_export.gcpause import paused_gc
+from transcribe_export.models import Collected, SessionInfo, Transcript
+from transcribe_export.segmentation.presets import Preset, PresetChoice, resolve_preset
+from transcribe_export.segmentation.segmenter import ALGORITHM, segment
+from transcribe_export.write import DEFAULT_FORMATS, parse_formats, render
+from transcribe_export.write.files import safe_name, write_atomic
+
+if TYPE_CHECKING:
+    from transcribe_export.collect.client import HeyGenClient
+
+__all__ = ["build_transcript", "export_session", "recut", "write_transcript"]
+
+log = logging.getLogger(__name__)
+
+PresetLike = Preset | PresetChoice | str | None
+
+
+def build_transcript(collected: Collected, preset: PresetLike = None) -> Transcript:
+    """Cut collected words into cues and wrap everything as a :class:`Transcript`.
+
+    Args:
+        preset: a :class:`Preset`, a :class:`PresetChoice`, a name, ``"auto"``,
+            or ``None`` for the default preset.
+    """
+    chosen = resolve_preset(preset, (w.text for w in collected.words))
+    with paused_gc():
+        cues = tuple(segment(collected.words, preset=chosen))
+    return Transcript(
+        stream_id=collected.session.stream_id,
+        status=collected.session.status,
+        end_reason=collected.session.end_reason,
+        end_event=collected.end_event,
+        words=collected.words,
+        cues=cues,
+        settings={"algorithm": ALGORITHM, **chosen.as_dict()},
+        stats=collected.stats,
+    )
+
+
+def recut(transcript: Transcript | str | os.PathLike[str], *, preset: PresetLike = None) -> Transcript:
+    """The same words cut again with another preset: a :class:`Transcript`, or the path of a JSON transcript.
+
+    No network call: the words, the session's metadata and what the collector
+    counted are kept; only the cues and the segmentation settings change.
+    """
+    if isinstance(transcript, Transcript):
+        session = SessionInfo(transcript.stream_id, transcript.status, transcript.end_reason)
+        collected = Collected(session, transcript.words, transcript.end_event, transcript.stats)
+    else:
+        from transcribe_export.collect.offline import load_input  # only this path reads files
+
+        collected = load_input(Path(transcript))
+    return build_transcript(collected, preset)
+
+
+def write_transcript(
+    transcript: Transcript,
+    out_dir: str | os.PathLike[str],
+    formats: str | Iterable[str] = DEFAULT_FORMATS,
+    *,
+    name: str | None = None,
+    word_timing: bool = False,
+) -> list[Path]:
+    """Write ``out_dir/<name>.<format>`` for each format, atomically (the folder is made if missing).
+
+    Args:
+        formats: ``"srt,vtt"`` or a sequence of format names.
+        name: the file name without suffix; by default made safe from the stream id.
+        word_timing: WebVTT with an inline timestamp before each word.
+
+    Returns:
+        The paths written, in the order of ``formats``.
+
+    Raises:
+        OutputError: the files can't be written; none of them was.
+    """
+    folder = Path(out_dir)
+    base = name if name is not None else safe_name(transcript.stream_id)
+    with paused_gc():
+        rendered = {folder / f"{base}.{fmt}": render(transcript, fmt, word_timing=word_timing) for fmt in parse_formats(formats)}
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        write_atomic(rendered)
+    except OSError as exc:
+        raise OutputError(
+            f"cannot write its files in {str(folder)!r} ({exc.strerror or exc}); nothing was written",
+            stream_id=transcript.stream_id,
+            hint="Check the folder's permissions and free space.",
+        ) from None
+    for path in rendered:
+        log.info("stream %r: wrote %s", transcript.stream_id, path)
+    return list(rendered)
+
+
+def export_session(
+    stream_id: str,
+    *,
+    client: HeyGenClient | None = None,
+    out_dir: str | os.PathLike[str] | None = None,
+    formats: str | Iterable[str] = DEFAULT_FORMATS,
+    preset: PresetLike = None,
+    options: CollectOptions | None = None,
+    word_timing: bool = False,
+    name: str | None = None,
+) -> Transcript:
+    """Collect one session, cut its cues and (if ``out_dir`` is given) write its files.
+
+    Args:
+        client: a :class:`~transcribe_export.collect.client.HeyGenClient`; by
+            default one from the environment (``HEYGEN_API_KEY``, ``HEYGEN_BASE_URL``).
+        formats: ``"srt,vtt"`` or a sequence of ``srt``, ``vtt``, ``json``.
+        preset: a :class:`Preset`, a :class:`PresetChoice`, a preset name,
+            ``"auto"``, or ``None`` for the default preset.
+        options: waiting, retries and limits for the collector.
+        word_timing: WebVTT with an inline timestamp before each word.
+        name: the file name without suffix; by default made safe from the id.
+
+    Raises:
+        TranscribeExportError: any expected failure, naming the stream id;
+            no file is written then.
+    """
+    from transcribe_export.collect.client import HeyGenClient  # the network stack, only when used
+    from transcribe_export.collect.session import collect
+
+    chosen_formats = parse_formats(formats)
+    if client is None:
+        client = HeyGenClient.from_env()
+    transcript = build_transcript(collect(client, stream_id, options), preset)
+    if out_dir is not None:
+        write_transcript(transcript, out_dir, chosen_formats, name=name, word_timing=word_timing)
+    return transcript

@@ -1,0 +1,63 @@
+"""Writing systems: what the stages need to know about characters.
+
+Shared by the segmenter (which scripts take no spaces between words) and the
+writers (running text joins Chinese and Japanese lines without a space), so
+neither reaches into the other. Which script a *language* uses lives in
+:mod:`transcribe_export.segmentation.languages`.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Sequence
+
+__all__ = ["CJK_RANGES", "is_cjk", "join_lines"]
+
+#: Chinese and Japanese characters and full-width marks (Hangul is spaced, so not here):
+#: CJK radicals, symbols and punctuation, kana, bopomofo, ideographs (with extension A
+#: and the compatibility block), full- and half-width forms, and extensions B onwards.
+CJK_RANGES: tuple[tuple[int, int], ...] = (
+    (0x2E80, 0x2FDF),
+    (0x3000, 0x30FF),
+    (0x3100, 0x31FF),
+    (0x3400, 0x4DBF),
+    (0x4E00, 0x9FFF),
+    (0xF900, 0xFAFF),
+    (0xFF00, 0xFFEF),
+    (0x20000, 0x3FFFF),
+)
+
+
+def char_class(ranges: Sequence[tuple[int, int]]) -> re.Pattern[str]:
+    """A regular expression matching one character in any of ``ranges``.
+
+    >>> bool(char_class([(0x41, 0x5A)]).match("Q")), bool(char_class([(0x41, 0x5A)]).match("q"))
+    (True, False)
+    """
+    return re.compile("[" + "".join(f"{re.escape(chr(lo))}-{re.escape(chr(hi))}" for lo, hi in ranges) + "]")
+
+
+_CJK = char_class(CJK_RANGES)
+
+
+def is_cjk(ch: str) -> bool:
+    """A Chinese or Japanese character or full-width mark.
+
+    >>> is_cjk("語"), is_cjk("。"), is_cjk("a"), is_cjk("한")
+    (True, True, False, False)
+    """
+    return _CJK.match(ch) is not None
+
+
+def join_lines(pieces: Sequence[str]) -> str:
+    """Join lines or cue texts into running text: a space between, none between CJK.
+
+    >>> join_lines(["Hello,", "world."]), join_lines(["日本語です。", "はい。"])
+    ('Hello, world.', '日本語です。はい。')
+    """
+    out = ""
+    for piece in pieces:
+        if out and piece and not (is_cjk(out[-1]) and is_cjk(piece[0])):
+            out += " "
+        out += piece
+    return out

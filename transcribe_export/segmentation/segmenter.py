@@ -1,0 +1,365 @@
+"""Words -> cues, with cue breaks and line breaks chosen over the whole paragraph.
+
+Greedy captioners (fill a line, break at the limit) split mid-clause and
+strand single words. Here, in the spirit of Knuth and Plass's paragraph
+breaking, every way of cutting the session into cues is scored and the
+cheapest is kept, by dynamic programming over the *chunks* (tokens glued by
+:mod:`transcribe_export.segmentation.text`; breaks fall only between chunks):
+
+* the preset's limits are hard: characters per line, lines per cue, the
+  longest cue, a long pause always ends a cue;
+* the guides' preferences are costs: end a cue at a sentence end, then at
+  clause punctuation, then at a pause; never right after an article,
+  preposition, conjunction, subject pronoun or auxiliary (word lists per
+  language), nor right before a Japanese or Chinese particle, nor between a
+  first and a last name; a short top line over a longer bottom one; no
+  single-word cue unless pauses isolate it; reading speed within the preset.
+
+Each cue end looks back only as far as one cue can reach (its characters and
+its duration are bounded), so the work grows linearly with the words.
+
+Invariants, checked by property tests for every preset:
+
+* every token appears exactly once, in order, in exactly one cue;
+* every token lies inside the time span of its cue;
+* cues never overlap, and each ends after it starts.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import Sequence
+
+from transcribe_export.models import Chunk, Cue, Word
+from transcribe_export.segmentation.costs import (
+    AFTER_ARTICLE,
+    BAD_AFTER,
+    CUE_COST,
+    CUE_END,
+    FORCED,
+    GOOD_BEFORE,
+    INF,
+    INNER_SENTENCE,
+    LINE_BREAK,
+    NAME,
+    ORPHAN,
+    PARTICLE,
+    SHORT_TOP,
+    balance_cost,
+    pause_bonus,
+    reading_speed_cost,
+)
+from transcribe_export.segmentation.languages import language
+from transcribe_export.segmentation.presets import FRAME_RATES, Preset, PresetChoice, resolve_preset
+from transcribe_export.segmentation.text import chunk_words, join_chunks
+
+__all__ = ["ALGORITHM", "segment"]
+
+ALGORITHM = "dp-v2"
+
+_TRAILING = "\"'”’»)]」』）.,;:!?…。、，！？：；"
+
+
+@dataclass(frozen=True, slots=True)
+class _Break:
+    """A place between two chunks where a cue or a line may break."""
+
+    cost: float  # as a cue end: the kind of break, plus any penalty
+    line_cost: float  # as a line break
+    reason: str
+
+
+def _first_word(chunk: Chunk) -> str:
+    return chunk.text.split(" ", 1)[0].strip(_TRAILING + "¿¡«“‘(").lower()
+
+
+def _last_word(chunk: Chunk) -> str:
+    return chunk.text.rsplit(" ", 1)[-1].strip(_TRAILING).lower()
+
+
+def _breaks(chunks: Sequence[Chunk], words: Sequence[Word], preset: Preset) -> list[_Break]:
+    """The cost and kind of a break after each chunk (the last has none)."""
+    table = language(preset.language)
+    after, articles, before, particles = table.no_break_after, table.articles, table.break_before, table.particles
+    result = []
+    for k in range(len(chunks) - 1):
+        chunk, nxt = chunks[k], chunks[k + 1]
+        gap = nxt.start_ms - chunk.end_ms
+        if chunk.sentence_end:
+            reason = "sentence"
+        elif chunk.clause_end:
+            reason = "clause"
+        elif gap >= preset.good_pause_ms:
+            reason = "pause"
+        else:
+            reason = "length"
+        bonus = pause_bonus(gap) if reason == "pause" else 0.0
+        penalty = 0.0
+        if reason in ("pause", "length"):
+            last = _last_word(chunk)
+            if last in articles:
+                penalty += AFTER_ARTICLE
+            elif last in after:
+                penalty += BAD_AFTER
+            elif _first_word(nxt) in before:
+                bonus += GOOD_BEFORE
+            if (
+                k > 0 and not chunks[k - 1].sentence_end and chunk.text[:1].isupper() and nxt.text[:1].isupper()
+                and _last_word(chunk) != "i" and " " not in chunk.text
+            ):
+                penalty += NAME
+        if particles and words[nxt.first].text.strip() in particles:
+            penalty += PARTICLE
+        result.append(_Break(CUE_END[reason] - bonus + penalty, LINE_BREAK[reason] - bonus / 2 + penalty, reason))
+    return result
+
+
+class _Plan:
+    """Precomputed per-chunk arrays, so scoring a candidate cue is arithmetic."""
+
+    def __init__(self, chunks: Sequence[Chunk], words: Sequence[Word], preset: Preset) -> None:
+        self.chunks = chunks
+        self.preset = preset
+        n = len(chunks)
+        self.n = n
+        self.widths = [preset.measure(c.text) for c in chunks]
+        self.seps = [preset.measure(c.sep) if k else 0.0 for k, c in enumerate(chunks)]
+        prefix = [0.0]
+        for k in range(n):
+            prefix.append(prefix[-1] + self.seps[k] + self.widths[k])
+        self.prefix = prefix
+        self.starts = [c.start_ms for c in chunks]
+        self.ends = [c.end_ms for c in chunks]
+        self.breaks = _breaks(chunks, words, preset)
+        # A cue may start at chunk k only after everything before it has ended
+        # (and strictly after the chunk before starts): otherwise two cues overlap.
+        self.allowed = [True] * (n + 1)
+        self.forced = [False] * (n + 1)
+        latest = -1
+        for k in range(1, n):
+            latest = max(latest, self.ends[k - 1])
+            self.allowed[k] = self.starts[k] >= latest and self.starts[k] > self.starts[k - 1]
+            self.forced[k] = self.allowed[k] and self.starts[k] - self.ends[k - 1] >= preset.pause_break_ms
+        self.one_word = [len(c.text.split()) == 1 for c in chunks]
+        self.line_costs = [b.line_cost for b in self.breaks]
+        self.end_costs = [b.cost for b in self.breaks] + [0.0]
+        # The preset's numbers as plain attributes: the inner loops read them ~10^5 times.
+        self.limit = float(preset.max_chars_per_line)
+        self.min_gap = preset.min_gap_ms
+        self.linger = preset.linger_ms
+        self.good_pause = preset.good_pause_ms
+        self.max_cps = preset.max_cps
+        self.sentences = [0]  # prefix count of chunks that end a sentence
+        for chunk in chunks:
+            self.sentences.append(self.sentences[-1] + chunk.sentence_end)
+
+    def width(self, i: int, j: int) -> float:
+        """The width of chunks i..j-1 on one line."""
+        return self.prefix[j] - self.prefix[i] - self.seps[i]
+
+    def lines(self, i: int, j: int) -> tuple[float, tuple[int, ...]] | None:
+        """The cheapest way to lay chunks i..j-1 out in lines: (cost, split points), or None if none fits."""
+        limit = self.limit
+        if self.width(i, j) <= limit:
+            return 0.0, ()
+        if self.preset.max_lines >= 2:
+            two = self._two_lines(i, j)
+            if two is not None or self.preset.max_lines == 2:
+                return two  # a third line only when two can't hold it
+        for count in range(3, self.preset.max_lines + 1):
+            found = self._split(i, j, count, limit)
+            if found is not None:
+                return found
+        return None
+
+    def _two_lines(self, i: int, j: int) -> tuple[float, tuple[int, ...]] | None:
+        """The best single line break in chunks i..j-1 (the common case, kept fast)."""
+        prefix, seps, limit, costs = self.prefix, self.seps, self.limit, self.line_costs
+        best: tuple[float, tuple[int, ...]] | None = None
+        # From the last split point back: the bottom line grows, the top shrinks.
+        for s in range(j - 1, i, -1):
+            bottom = prefix[j] - prefix[s] - seps[s]
+            if bottom > limit:
+                break
+            top = prefix[s] - prefix[i] - seps[i]
+            if top > limit:
+                continue
+            cost = costs[s - 1] + balance_cost(top, bottom, limit) + (SHORT_TOP if s - i == 1 else 0.0)
+            if best is None or cost < best[0]:
+                best = (cost, (s,))
+        return best
+
+    def _split(self, i: int, j: int, count: int, limit: float) -> tuple[float, tuple[int, ...]] | None:
+        if count == 1:
+            return (0.0, ()) if self.width(i, j) <= limit else None
+        best: tuple[float, tuple[int, ...]] | None = None
+        for s in range(i + 1, j):
+            top = self.width(i, s)
+            if top > limit:
+                break
+            rest = self._split(s, j, count - 1, limit)
+            if rest is None:
+                continue
+            bottom = self.width(s, j) if count == 2 else top  # balance is judged on the last pair
+            cost = self.breaks[s - 1].line_cost + balance_cost(top, bottom, limit) + (SHORT_TOP if s - i == 1 else 0.0)
+            cost += rest[0]
+            if best is None or cost < best[0]:
+                best = (cost, (s, *rest[1]))
+        return best
+
+    def solve(self) -> list[tuple[int, int, tuple[int, ...]]]:
+        """The cheapest cutting: a list of (first chunk, stop, line split points)."""
+        n, preset = self.n, self.preset
+        capacity = preset.max_chars_per_line * preset.max_lines
+        max_ms = preset.max_duration_ms if preset.max_duration_ms is not None else math.inf
+        prefix, seps, starts, ends = self.prefix, self.seps, self.starts, self.ends
+        allowed, forced, sentences, end_costs = self.allowed, self.forced, self.sentences, self.end_costs
+        min_gap, linger, max_cps = self.min_gap, self.linger, self.max_cps
+        one_word, good_pause = self.one_word, self.good_pause
+        best = [INF] * (n + 1)
+        back: list[tuple[int, tuple[int, ...]]] = [(-1, ())] * (n + 1)
+        best[0] = 0.0
+        for j in range(1, n + 1):
+            if j < n and not allowed[j]:
+                continue
+            latest = ends[j - 1]
+            found = False
+            # What every cue ending here costs whatever its start: CUE_COST and its end.
+            fixed = CUE_COST + end_costs[j - 1]
+            room_limit: float = starts[j] - min_gap if j < n else INF
+            i = j - 1
+            while i >= 0:
+                if ends[i] > latest:
+                    latest = ends[i]
+                width = prefix[j] - prefix[i] - seps[i]
+                if j - i > 1 and (forced[i + 1] or width > capacity or latest - starts[i] > max_ms):
+                    break
+                if allowed[i] and best[i] + fixed < best[j]:
+                    # The rest of the cue's cost: sentences inside it, reading speed, an orphan.
+                    cost = best[i] + fixed + INNER_SENTENCE * (sentences[j - 1] - sentences[i])
+                    room_end: float = latest + linger
+                    if room_limit < room_end:
+                        room_end = room_limit
+                    shown_ms = (room_end if room_end > latest else latest) - starts[i]
+                    cost += reading_speed_cost(width / (shown_ms if shown_ms > 1 else 1) * 1000, max_cps)
+                    if j - i == 1 and one_word[i] and not (
+                        (i == 0 or starts[i] - ends[i - 1] >= good_pause) and (j == n or starts[j] - latest >= good_pause)
+                    ):
+                        cost += ORPHAN
+                    # Line costs are never negative, so lay the lines out only for a cue that
+                    # could still win (a finite best[j] means a fitting cue was found already).
+                    if cost < best[j]:
+                        laid = self.lines(i, j) if j - i > 1 else (0.0, ())
+                        if laid is not None:
+                            found = True
+                            if cost + laid[0] < best[j]:
+                                best[j], back[j] = cost + laid[0], (i, laid[1])
+                i -= 1
+            if not found:
+                # Overlapping timestamps leave no cue within the limits: take the
+                # nearest place a cue may start, whatever the length.
+                i = j - 1
+                while not (allowed[i] and best[i] < INF):
+                    i -= 1
+                best[j], back[j] = best[i] + FORCED, (i, self._fill(i, j))
+        cuts = []
+        j = n
+        while j > 0:
+            i, splits = back[j]
+            cuts.append((i, j, splits))
+            j = i
+        return cuts[::-1]
+
+    def _fill(self, i: int, j: int) -> tuple[int, ...]:
+        """Split points filling lines greedily (for a cue that can't fit anyway)."""
+        splits, start = [], i
+        for s in range(i + 1, j):
+            if self.width(start, s + 1) > self.preset.max_chars_per_line:
+                splits.append(s)
+                start = s
+        return tuple(splits)
+
+
+def _snap(ms: int, fps: Fraction, up: bool) -> int:
+    """A time moved to a frame boundary (down for an in-time, up for an out-time)."""
+    frames = ms * fps / 1000
+    frame = math.ceil(frames) if up else math.floor(frames)
+    boundary = frame * 1000 / fps
+    return math.ceil(boundary) if up else math.floor(boundary)
+
+
+def _times(plan: _Plan, cuts: list[tuple[int, int, tuple[int, ...]]]) -> list[tuple[int, int]]:
+    """In- and out-times: in on the first word; out lengthened to the minimum
+    duration and, for reading speed, up to the linger; short gaps chained;
+    never closer than the minimum gap to the next cue (unless the words are)."""
+    preset = plan.preset
+    times = []
+    for number, (i, j, _) in enumerate(cuts):
+        start = plan.starts[i]
+        spoken_end = max(plan.ends[i:j])
+        reading_ms = plan.width(i, j) / preset.max_cps * 1000
+        out = max(spoken_end, start + preset.min_duration_ms)
+        if start + reading_ms > out:
+            out = max(out, min(start + math.ceil(reading_ms), spoken_end + preset.linger_ms))
+        if number + 1 < len(cuts):
+            next_start = plan.starts[cuts[number + 1][0]]
+            out = min(out, next_start - preset.min_gap_ms)
+            if next_start - out <= preset.chain_gap_ms:
+                out = next_start - preset.min_gap_ms  # chain: close a short gap to the minimum
+            out = min(max(out, spoken_end), next_start)
+            out = max(out, min(start + 1, next_start))
+        times.append((start, max(out, start + 1)))
+    if preset.fps is not None:
+        fps = FRAME_RATES[preset.fps]
+        snapped = []
+        for number, (start, end) in enumerate(times):
+            new_start, new_end = _snap(start, fps, up=False), _snap(end, fps, up=True)
+            if number + 1 < len(times):
+                new_end = min(new_end, _snap(times[number + 1][0], fps, up=False))
+            snapped.append((new_start, max(new_end, new_start + 1)))
+        times = snapped
+    return times
+
+
+def segment(words: Sequence[Word], *, preset: Preset | PresetChoice | str | None = None) -> list[Cue]:
+    """Cut ordered words into cues.
+
+    Args:
+        words: tokens ordered by start time (as the collector returns them).
+        preset: a :class:`Preset`, a :class:`PresetChoice`, a preset name,
+            ``"auto"`` (chosen from the script of the words), or ``None`` for
+            the default preset.
+
+    >>> words = [Word("Hello", 0, 0.4), Word(",", 0.4, 0.4), Word("world", 0.5, 0.9), Word(".", 0.9, 0.9)]
+    >>> [(c.start_ms, c.end_ms, c.lines, c.reason) for c in segment(words)]
+    [(0, 900, ('Hello, world.',), 'end')]
+    """
+    preset = resolve_preset(preset, (w.text for w in words))
+    # Only a session of nothing but blank tokens gives an empty chunk: no cues.
+    chunks = [c for c in chunk_words(words, preset.language) if c.text]
+    if not chunks:
+        return []
+    plan = _Plan(chunks, words, preset)
+    cuts = plan.solve()
+    cues = []
+    for (i, j, splits), (start, end) in zip(cuts, _times(plan, cuts)):
+        edges = [i, *splits, j]
+        shown = tuple(tuple(chunks[a:b]) for a, b in zip(edges, edges[1:]))
+        lines = tuple(join_chunks(line) for line in shown)
+        line_reasons = tuple(plan.breaks[s - 1].reason for s in splits)
+        reason = plan.breaks[j - 1].reason if j < len(chunks) else "end"
+        if reason == "length" and _duration_bound(plan, i, j):
+            reason = "duration"
+        tokens = tuple(words[chunks[i].first : chunks[j - 1].last + 1])
+        cues.append(Cue(start, end, lines, tokens, reason, line_reasons, shown))
+    return cues
+
+
+def _duration_bound(plan: _Plan, i: int, j: int) -> bool:
+    """True if the cue could not take the next chunk because of its duration, not its width."""
+    limit = plan.preset.max_duration_ms
+    if limit is None or j >= plan.n:
+        return False
+    return max(plan.ends[i : j + 1]) - plan.starts[i] > limit and plan.lines(i, j + 1) is not None

@@ -1,0 +1,297 @@
+"""Joining tokens into display text: which tokens take a space between them.
+
+HeyGen sends punctuation as its own token (``Hello`` ``,`` ``world`` ``.``),
+so the text a viewer reads has to be rebuilt. The rules are one table,
+:data:`RULES`, applied in order to each pair of neighbouring tokens; the
+first that matches decides. Tokens glued together form a *chunk*, the
+unit a line or cue break may fall between.
+
+>>> join(["Hello", ",", "world", "."])
+'Hello, world.'
+>>> join(["¿", "Qué", "tal", "?"])
+'¿Qué tal?'
+>>> join(["It", "grew", "3", ".", "5", "%"], times=[(0, 1), (1, 2), (2, 3), (3, 3), (3, 4), (4, 4)])
+'It grew 3.5%'
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Callable, Sequence
+
+from transcribe_export.models import Chunk, Word
+from transcribe_export.scripts import char_class
+from transcribe_export.segmentation.languages import UNSPACED_RANGES, Language
+from transcribe_export.segmentation.languages import language as language_table
+
+__all__ = [
+    "CLAUSE_END", "RULES", "SENTENCE_END", "chunk_words", "display_token", "join", "join_chunks", "uses_own_spacing",
+]
+
+# Tokens whose neighbours abut in time (gap at most this) may be glued:
+# "3" "." "5" is a decimal, but "3" "." (pause) "5" is a sentence then a number.
+ABUT_MS = 10
+
+OPENING = set("([{“‘«¿¡「『（【〈《〔［｛")
+CLOSING = set(".,;:!?%)]}”’»…。、，．！？：；」』）】〉》〕］｝،؛؟۔")
+# Between abutting alphanumeric tokens these glue both sides: URLs, e-mail,
+# times, decimals and hyphenated words (example . com / help, 10 : 30, well - known).
+# Text-to-speech timings are often contiguous, so "." and ":" glue only where
+# a sentence or clause can't be ending: "." before a digit or a lowercase
+# letter (3.5, example.com), ":" between digits (10:30). "," "&" "?" never do.
+CONNECTORS = {".", ":", "/", "@", "_", "-"}
+CURRENCY = set("$€£¥₹#")
+SENTENCE_END = set(".!?…。！？．؟۔")
+# A full stop that ends one of these does not end the sentence.
+ABBREVIATIONS = {
+    "a.m.", "p.m.", "e.g.", "i.e.", "etc.", "vs.", "mr.", "mrs.", "ms.", "dr.", "prof.", "st.", "jr.", "sr.",
+    "no.", "approx.", "dept.", "inc.", "ltd.", "u.s.", "u.k.", "sra.", "dra.", "ud.", "uds.", "mme.", "m.",
+}
+_NOT_SENTENCE_END = ABBREVIATIONS - {"etc."}  # "etc." usually does end the sentence
+CLAUSE_END = set(",;:—–、，；：،؛")
+NBSP = "\u00a0"
+# French and Italian elisions: the apostrophe glues to the next word (l'homme).
+ELISIONS = {
+    "l", "d", "j", "qu", "c", "n", "s", "m", "t", "jusqu", "lorsqu", "puisqu", "quoiqu",
+    "un", "dell", "all", "nell", "sull", "dall", "po",
+}
+# Runs of white space become one space; a no-break space is kept (French needs it).
+_WHITESPACE = re.compile(r"[^\S\u00a0\u202f]+")
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b\u2060\ufeff]")
+
+
+def display_token(text: str) -> str:
+    """A token as a player should show it: whitespace runs become one space,
+    invisible control characters go (they can't be shown and some break parsers).
+
+    >>> display_token("new\\nline"), display_token("a\\x00b"), display_token("  hi")
+    ('new line', 'ab', ' hi')
+    """
+    if text.isprintable() and "  " not in text:
+        return text  # the usual token: nothing to change (isprintable is False for controls and odd spaces)
+    return _WHITESPACE.sub(" ", _CONTROL.sub("", text))
+
+
+_UNSPACED = char_class(UNSPACED_RANGES)
+# Below this code point no script is written without spaces, so two alphanumeric
+# characters there can only take a space: the joiner's fast path. Derived from the
+# language table, so a language added there (Thai, say) is never skipped by it.
+_FAST_PATH_BELOW = chr(min((lo for lo, _ in UNSPACED_RANGES), default=0x110000))
+
+
+def _unspaced(ch: str) -> bool:
+    """A character of a script written without spaces between words.
+
+    >>> _unspaced("語"), _unspaced("。"), _unspaced("a"), _unspaced("한")
+    (True, True, False, False)
+    """
+    return _UNSPACED.match(ch) is not None
+
+
+@dataclass(frozen=True, slots=True)
+class _Pair:
+    """What a rule sees: the previous display text, this token, and their timing."""
+
+    before: str  # the text of the token before the previous one ("" if none)
+    prev: str
+    cur: str
+    gap_before_ms: int  # from the token before `prev` to `prev`
+    gap_ms: int  # from `prev` to `cur`
+    quote_open: bool  # a straight double quote is open
+    language: Language
+
+
+def _abuts(gap_ms: int) -> bool:
+    return gap_ms <= ABUT_MS
+
+
+def _connects(connector: str, left: str, right: str) -> bool:
+    """May ``connector`` glue ``left`` (the char before) to ``right`` (the char after)?"""
+    if not (left.isalnum() and right.isalnum()):
+        return False
+    if connector == ".":
+        return right.isdigit() if left.isdigit() else right.isdigit() or right.islower()
+    if connector == ":":
+        return left.isdigit() and right.isdigit()
+    return True
+
+
+GLUE, SPACE, TIGHT, GLUE_NBSP = "glue", "space", "tight", "nbsp"
+Rule = tuple[str, Callable[["_Pair"], "str | None"]]
+
+# Each rule returns GLUE (no space, no break: "world" "."), GLUE_NBSP (a
+# no-break space, no break: French "Quoi ?"), SPACE (a space, a break may
+# fall there), TIGHT (no space, but a break may fall there, as between CJK
+# words) or None (no opinion: the next rule decides).
+
+
+def _no_break_space(p: _Pair) -> str | None:
+    before, after = p.language.nbsp_before, p.language.nbsp_after
+    return GLUE_NBSP if (before and p.cur[0] in before) or (after and p.prev[-1] in after) else None
+
+
+def _opening(p: _Pair) -> str | None:
+    return GLUE if p.prev[-1] in OPENING else None
+
+
+def _straight_quote(p: _Pair) -> str | None:
+    if p.cur == '"':
+        return GLUE if p.quote_open else SPACE  # closing glues left; opening takes a space
+    return GLUE if p.prev == '"' and p.quote_open else None  # an opening quote glues right
+
+
+def _closing(p: _Pair) -> str | None:
+    return GLUE if p.cur[0] in CLOSING else None
+
+
+def _clitic(p: _Pair) -> str | None:
+    return GLUE if p.cur[0] in "'’" and p.cur[1:2].isalpha() else None
+
+
+def _elision(p: _Pair) -> str | None:
+    return GLUE if p.prev[-1] in "'’" and p.prev[:-1].lower() in ELISIONS and p.cur[0].isalpha() else None
+
+
+def _connector(p: _Pair) -> str | None:
+    # The connector itself glues left when what follows it can be checked
+    # only later, so "a" "/" glue here and "/" "b" glue below when both abut.
+    if p.cur in CONNECTORS and p.cur not in ".:" and p.prev[-1].isalnum() and _abuts(p.gap_ms):
+        return GLUE
+    if p.prev in CONNECTORS and p.before and _abuts(p.gap_ms) and _abuts(p.gap_before_ms):
+        return GLUE if _connects(p.prev, p.before[-1], p.cur[0]) else None
+    return None
+
+
+def _currency(p: _Pair) -> str | None:
+    return GLUE if p.prev in CURRENCY and p.cur[0].isdigit() else None
+
+
+def _tight(p: _Pair) -> str | None:
+    return TIGHT if _unspaced(p.prev[-1]) and _unspaced(p.cur[0]) else None
+
+
+def _space(p: _Pair) -> str | None:
+    return SPACE
+
+
+RULES: list[Rule] = [
+    ("a no-break space where the language wants one (French: before ? ! : ; », after «)", _no_break_space),
+    ("an opening bracket, quote, ¿ or ¡ glues to the next token", _opening),
+    ("a straight double quote opens or closes by turns", _straight_quote),
+    ("closing punctuation glues to the token before it", _closing),
+    ("a clitic glues to its word (don 't, we 're)", _clitic),
+    ("an elided article glues to its word (l' homme)", _elision),
+    ("a connector between abutting alphanumerics glues (3 . 5, example . com, 10 : 30, and / or)", _connector),
+    ("a currency sign glues to the number after it ($ 20)", _currency),
+    ("a script without spaces (CJK) takes none between words, but may break there", _tight),
+    ("otherwise one space", _space),
+]
+
+
+def uses_own_spacing(texts: Sequence[str]) -> bool:
+    """True if the tokens carry their own leading spaces (Whisper and LLM tokens do).
+
+    >>> uses_own_spacing(["Hello", " world", ","]), uses_own_spacing(["Hello", "world"])
+    (True, False)
+    """
+    return any(t[:1].isspace() for t in texts[1:])
+
+
+def _ends(text: str) -> tuple[bool, bool]:
+    """Does the text end a sentence, or a clause? A closing quote or bracket after the mark counts.
+
+    >>> _ends("it.”"), _ends("a.m."), _ends("well,"), _ends("日本語。")
+    ((True, False), (False, False), (False, True), (True, False))
+    """
+    core = text.rstrip("\"'”’»)]」』）\u00a0")
+    if not core:
+        return False, False
+    if core[-1] in SENTENCE_END:
+        return core.rsplit(" ", 1)[-1].lower() not in _NOT_SENTENCE_END, False
+    return False, core[-1] in CLAUSE_END
+
+
+def chunk_words(words: Sequence[Word], language: str = "en") -> list[Chunk]:
+    """Glue tokens into chunks by :data:`RULES` (or by their own leading spaces).
+
+    Tokens that show nothing (empty, or only control characters) ride with
+    their neighbours, so no cue is ever blank. Only a session of nothing but
+    blank tokens gives a chunk with empty text.
+    """
+    table = language_table(language)
+    shown = [display_token(w.text) for w in words]
+    own_spacing = uses_own_spacing(shown)
+    starts = [w.start_ms for w in words]
+    ends = [w.end_ms for w in words]
+    chunks: list[Chunk] = []
+    parts: list[str] = []
+    visible = False  # the open chunk shows something
+    first = end_ms = 0
+    sep = " "  # what stands before the open chunk
+    prev = before = ""
+    prev_index = before_index = -1
+    quote_open = False
+    for index, text in enumerate(shown):
+        stripped = text.strip()
+        if not parts or not stripped or not visible:
+            joint = GLUE if parts else SPACE
+        elif own_spacing:
+            joint = SPACE if text[:1].isspace() else GLUE
+        elif prev[-1].isalnum() and stripped[0].isalnum() and prev[-1] < _FAST_PATH_BELOW and stripped[0] < _FAST_PATH_BELOW:
+            # Two plain words (the usual case): no rule but "one space" can apply.
+            joint = SPACE
+        else:
+            pair = _Pair(
+                before=before,
+                prev=prev,
+                cur=stripped,
+                gap_before_ms=starts[prev_index] - ends[before_index] if before_index >= 0 else 0,
+                gap_ms=starts[index] - ends[prev_index],
+                quote_open=quote_open,
+                language=table,
+            )
+            for _, rule in RULES:
+                joint = rule(pair)  # type: ignore[assignment]
+                if joint is not None:
+                    break
+        if joint not in (GLUE, GLUE_NBSP) and parts:
+            chunks.append(_chunk(parts, sep, first, index - 1, starts, end_ms))
+            parts = []
+        if not parts:
+            first, end_ms, visible = index, ends[index], False
+            sep = "" if joint == TIGHT else " "
+        parts.append(text if own_spacing else NBSP + stripped if joint == GLUE_NBSP else stripped)
+        end_ms = max(end_ms, ends[index])
+        if stripped:
+            visible = True
+            quote_open ^= stripped == '"'
+            before, prev = prev, stripped
+            before_index, prev_index = prev_index, index
+    if parts:
+        chunks.append(_chunk(parts, sep, first, len(words) - 1, starts, end_ms))
+    return chunks
+
+
+def _chunk(parts: list[str], sep: str, first: int, last: int, starts: list[int], end_ms: int) -> Chunk:
+    text = _WHITESPACE.sub(" ", "".join(parts)).strip()
+    return Chunk(text, first, last, starts[first], end_ms, sep, *_ends(text))
+
+
+def join_chunks(chunks: Sequence[Chunk]) -> str:
+    """The display text of consecutive chunks, each with its separator.
+
+    >>> join_chunks(chunk_words([Word("日本", 0, 1), Word("語", 1, 2), Word("OK", 3, 4)]))
+    '日本語 OK'
+    """
+    if not chunks:
+        return ""
+    return chunks[0].text + "".join(c.sep + c.text for c in chunks[1:])
+
+
+def join(texts: Sequence[str], times: Sequence[tuple[float, float]] | None = None, language: str = "en") -> str:
+    """Join tokens into one line of display text (a convenience for examples and tests)."""
+    if times is None:
+        times = [(i, i + 0.5) for i in range(len(texts))]  # well apart: nothing abuts
+    words = [Word(t, s, e) for t, (s, e) in zip(texts, times)]
+    return join_chunks(chunk_words(words, language))

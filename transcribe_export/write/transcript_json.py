@@ -1,0 +1,111 @@
+"""The JSON transcript: every word and its timing, plus how the cues were cut.
+
+A superset of Whisper's ``verbose_json`` (``text`` and
+``segments[{id, start, end, text, words}]``), so tools that read Whisper
+output read ours. On top it keeps the tokens exactly as HeyGen sent them
+(``tokens``), the session metadata and the segmentation settings, so a
+later run can re-cut the captions (``transcribe-export convert``) without
+calling the API again. The format is versioned (``format_version``) and
+described by the JSON Schema shipped at ``transcribe_export/schema/``.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from transcribe_export._version import __version__
+from transcribe_export.models import TRANSCRIPT_FORMAT, Transcript, Word
+from transcribe_export.scripts import join_lines
+
+__all__ = ["FORMAT_NAME", "FORMAT_VERSION", "render_json", "transcript_dict"]
+
+FORMAT_NAME = TRANSCRIPT_FORMAT
+FORMAT_VERSION = 1
+
+
+def transcript_dict(transcript: Transcript, *, words: bool = True) -> dict[str, Any]:
+    """The JSON transcript as a dict (:func:`render_json` writes the same, faster).
+
+    Args:
+        words: include the word lists (``segments[].words`` and ``tokens``);
+            :func:`render_json` writes those itself.
+    """
+    segments = [
+        {
+            "id": number,
+            "start": cue.start_ms / 1000,
+            "end": cue.end_ms / 1000,
+            "text": join_lines(cue.lines),
+            "lines": list(cue.lines),
+            "break_reason": cue.reason,
+            "line_break_reasons": list(cue.line_reasons),
+            "words": [word.as_dict() for word in cue.words] if words else [],
+        }
+        for number, cue in enumerate(transcript.cues)
+    ]
+    return {
+        "format": FORMAT_NAME,
+        "format_version": FORMAT_VERSION,
+        "exporter": {"name": "transcribe-export", "version": __version__},
+        "stream_id": transcript.stream_id,
+        "session": {
+            "status": transcript.status,
+            "end_reason": transcript.end_reason,
+            "end_event": transcript.end_event,
+        },
+        "collection": transcript.stats.as_dict(),
+        "segmentation": dict(transcript.settings),
+        "text": join_lines([join_lines(cue.lines) for cue in transcript.cues]),
+        "segments": segments,
+        "tokens": [word.as_dict() for word in transcript.words] if words else [],
+    }
+
+
+# One encoder for every item: json.dumps with options builds a new one per call.
+_dumps = json.JSONEncoder(ensure_ascii=False, allow_nan=False).encode
+_string = json.encoder.encode_basestring  # the C string encoder json itself uses
+
+
+def _word(word: Word) -> str:
+    """One token as JSON: the hot path of a long transcript, so written out by hand.
+
+    Numbers are written as ``repr`` writes them, which is what ``json`` does
+    (they were validated finite), so the output is the same as ``_dumps(word.as_dict())``.
+
+    >>> _word(Word("a\\"b", 1, 2.5)) == _dumps(Word("a\\"b", 1, 2.5).as_dict())
+    True
+    """
+    return f'{{"word": {_string(word.text)}, "start": {word.start!r}, "end": {word.end!r}}}'
+
+
+def render_json(transcript: Transcript) -> str:
+    """The JSON transcript as text: one key per line, one list item per line.
+
+    ``json.dumps(indent=…)`` falls back to the pure-Python encoder, which
+    is several times slower on an hour of words; this layout stays readable
+    and uses the C encoder for every item.
+    """
+    document = transcript_dict(transcript, words=False)
+    words = [_word(w) for w in transcript.words]
+    lines = []
+    for key, value in document.items():
+        if key == "tokens":
+            body = ",\n    ".join(words)
+            lines.append(f'  "tokens": [\n    {body}\n  ]' if words else '  "tokens": []')
+        elif key == "segments" and value:
+            items = []
+            position = 0
+            for segment, cue in zip(value, transcript.cues):
+                count = len(cue.words)
+                del segment["words"]
+                head = _dumps(segment)[:-1]
+                items.append(f'{head}, "words": [{", ".join(words[position : position + count])}]}}')
+                position += count
+            lines.append('  "segments": [\n    ' + ",\n    ".join(items) + "\n  ]")
+        elif isinstance(value, list) and value:
+            body = ",\n    ".join(_dumps(item) for item in value)
+            lines.append(f"  {_dumps(key)}: [\n    {body}\n  ]")
+        else:
+            lines.append(f"  {_dumps(key)}: {_dumps(value)}")
+    return "{\n" + ",\n".join(lines) + "\n}\n"

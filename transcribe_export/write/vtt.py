@@ -1,0 +1,91 @@
+r"""WebVTT (``.vtt``), written with ``webvtt-py``.
+
+The WebVTT spec forbids a raw ``&`` or ``<`` in cue text (a stray ``<``
+makes players drop the rest of the cue) and ``-->`` anywhere in a payload,
+so ``&``, ``<`` and ``>`` are written as character references. Browsers
+and ffmpeg turn them back into the characters that were spoken.
+
+ffmpeg (and so mpv) converts WebVTT to ASS for libass: it escapes braces
+itself, but passes a spoken ``\N`` or ``\h`` through as an ASS line break
+or hard space. A U+2060 WORD JOINER after each backslash (invisible in
+browsers too) keeps the backslash and the letter on screen.
+"""
+
+from __future__ import annotations
+
+import webvtt
+
+from transcribe_export.models import Cue, Transcript
+
+__all__ = ["escape", "render_vtt", "timed_lines", "timestamp"]
+
+
+def escape(text: str) -> str:
+    r"""Escape cue text as the WebVTT spec requires.
+
+    >>> escape("a < b && c --> d")
+    'a &lt; b &amp;&amp; c --&gt; d'
+    >>> escape("back\\Nslash") == "back\\\u2060Nslash"
+    True
+    """
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\\", "\\\u2060")
+
+
+def timestamp(ms: int) -> str:
+    """``HH:MM:SS.mmm`` from milliseconds.
+
+    >>> timestamp(3_723_004)
+    '01:02:03.004'
+    """
+    hours, rest = divmod(ms, 3_600_000)
+    minutes, rest = divmod(rest, 60_000)
+    seconds, millis = divmod(rest, 1000)
+    return f"{hours:02d}:{minutes:02d}:{seconds:02d}.{millis:03d}"
+
+
+def timed_lines(cue: Cue) -> list[str]:
+    """The cue's lines, escaped, with an inline ``<hh:mm:ss.ttt>`` before each word after the first.
+
+    Karaoke-style players highlight each word from its timestamp on. A
+    timestamp must lie strictly inside the cue and after the one before, so
+    a word starting with the cue (or with the word before) gets none. The
+    words are the cue's chunks, as the segmenter laid them on each line.
+
+    >>> from transcribe_export.models import Chunk
+    >>> line1 = (Chunk("Hi", 0, 0, 1000, 1200), Chunk("there,", 1, 2, 1250, 1600))
+    >>> cue = Cue(1000, 3000, ("Hi there,", "you."), (), chunks=(line1, (Chunk("you.", 3, 4, 2000, 2400),)))
+    >>> timed_lines(cue)
+    ['Hi <00:00:01.250>there,', '<00:00:02.000>you.']
+    """
+    last = cue.start_ms
+    out = []
+    for line in cue.chunks:
+        parts: list[str] = []
+        for position, chunk in enumerate(line):
+            if position:
+                parts.append(chunk.sep)
+            if last < chunk.start_ms < cue.end_ms:
+                parts.append(f"<{timestamp(chunk.start_ms)}>")
+                last = chunk.start_ms
+            parts.append(escape(chunk.text))
+        out.append("".join(parts))
+    return out
+
+
+def render_vtt(transcript: Transcript, *, word_timing: bool = False) -> str:
+    """The transcript's cues as a WebVTT document, each cue numbered from 1.
+
+    Args:
+        word_timing: add an inline timestamp before each word (one cue per
+            phrase still; never one cue per word).
+    """
+    captions = [
+        webvtt.Caption(
+            start=timestamp(cue.start_ms),
+            end=timestamp(cue.end_ms),
+            text=timed_lines(cue) if word_timing and cue.chunks else [escape(line) for line in cue.lines],
+            identifier=str(number),
+        )
+        for number, cue in enumerate(transcript.cues, 1)
+    ]
+    return str(webvtt.WebVTT(captions=captions).content)
