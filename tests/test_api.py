@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 import subprocess
@@ -12,7 +13,7 @@ import pytest
 import requests
 
 import transcribe_export as tx
-from conftest import KEY, ROOT, SAMPLES, outputs
+from conftest import KEY, ROOT, SAMPLES, SESSIONS, outputs, words_in_capture
 from transcribe_export.cli import main
 from transcribe_export.emulate.server import Emulator
 
@@ -110,3 +111,30 @@ def test_the_readme_library_examples_run_as_written(tmp_path: Path, monkeypatch:
 def test_check_names_a_file_it_cannot_read(tmp_path: Path) -> None:
     with pytest.raises(tx.InputError, match="cannot read '.*missing.srt' \\(No such file or directory\\)"):
         tx.check([tmp_path / "missing.srt"])
+
+
+def test_the_library_prints_nothing_unless_the_caller_configures_logging(tmp_path: Path) -> None:
+    # --lenient drops a bad word with a logged warning; without a handler of the caller's, Python's
+    # last-resort handler would print it on stderr. The package's NullHandler keeps the library silent.
+    code = (
+        "import sys, transcribe_export as tx\n"
+        f"outcomes = tx.convert([{str(SESSIONS / 'bad-frame.sse')!r}], out_dir={str(tmp_path)!r}, lenient=True)\n"
+        "print(outcomes[0].outcome)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert (done.stdout, done.stderr) == ("exported\n", "")
+    document = json.loads((tmp_path / "bad-frame.json").read_text(encoding="utf-8"))
+    assert document["collection"]["repairs"]  # a warning was logged, and nobody saw it
+
+
+def test_recut_keeps_the_words_and_changes_only_the_cues(tmp_path: Path) -> None:
+    outcome, = tx.convert([SAMPLES / "product-demo.sse"], out_dir=tmp_path)
+    assert outcome.outcome == "exported"
+    first = tx.recut(tmp_path / "product-demo.json", preset="vertical")
+    again = tx.recut(first, preset="netflix-en")
+    for transcript in (first, again):
+        assert [w.as_dict() for w in transcript.words] == words_in_capture(SAMPLES / "product-demo.sse")
+    assert first.settings["name"] == "vertical" and again.settings["name"] == "netflix-en"
+    assert max(len(line) for cue in first.cues for line in cue.lines) <= 25  # vertical's line length
+    assert max(len(cue.lines) for cue in first.cues) == 3  # vertical allows a third line, and needs it here
+    assert tx.to_srt(again) == (tmp_path / "product-demo.srt").read_text(encoding="utf-8")  # back to what convert wrote

@@ -85,7 +85,7 @@ def test_a_redirect_is_refused_and_the_key_never_leaves(code: int, other_host: S
     assert api.seen[0]["x-api-key"] == SECRET
     assert str(caught.value) == (
         f"stream 'x': HeyGen answered {code} with a redirect to {other_host.url[len('http://'):]};"
-        " redirects are refused so the API key is never sent to another server. Check HEYGEN_BASE_URL / base_url."
+        " redirects are refused so the API key is never sent to another server. Check HEYGEN_BASE_URL / `base_url`."
     )
     assert SECRET not in str(caught.value)
 
@@ -166,14 +166,15 @@ def test_connection_cut_mid_stream_is_an_incomplete_stream() -> None:
 
 
 def test_read_timeout_names_the_stream() -> None:
-    def reply(handler: BaseHTTPRequestHandler) -> None:
-        import time
+    release = threading.Event()
 
-        time.sleep(1.0)
+    def reply(handler: BaseHTTPRequestHandler) -> None:
+        release.wait(30)  # silent until the client has given up
 
     with Server(reply) as api:
         with pytest.raises(NetworkError) as caught:
             HeyGenClient(base_url=api.url, timeout=(2, 0.2), retry=NO_RETRY).get_session("slow")
+        release.set()
     assert str(caught.value) == f"stream 'slow': {api.url[len('http://'):]} sent no answer within the 0.2 s read timeout."
 
 

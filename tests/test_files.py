@@ -6,10 +6,10 @@ import os
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
-from transcribe_export.write.files import safe_name, write_atomic
+from transcribe_export.write.files import remove_stale_temporaries, safe_name, write_atomic
 
 
 @pytest.mark.parametrize(
@@ -31,7 +31,6 @@ def test_plain_ids_are_kept(stream_id: str) -> None:
     assert safe_name(stream_id) == stream_id
 
 
-@settings(max_examples=500)
 @given(a=st.text(max_size=30), b=st.text(max_size=30))
 def test_two_ids_never_share_a_file_even_ignoring_case(a: str, b: str) -> None:
     if a != b:
@@ -68,3 +67,13 @@ def test_written_files_follow_the_umask(tmp_path: Path) -> None:
     finally:
         os.umask(old)
     assert (tmp_path / "x.srt").stat().st_mode & 0o777 == 0o644
+
+
+def test_stale_temporaries_are_removed_and_nothing_else(tmp_path: Path) -> None:
+    for name in (".a.srt.0123abcd.tmp", ".b.json.ffffffff.tmp", "a.srt", ".a.srt.tmp", ".x.srt.0123ABCD.tmp", "keep.tmp"):
+        (tmp_path / name).write_text("x", encoding="utf-8")
+    (tmp_path / ".linked.srt.00000000.tmp").symlink_to(tmp_path / "a.srt")
+    assert sorted(remove_stale_temporaries(tmp_path)) == [".a.srt.0123abcd.tmp", ".b.json.ffffffff.tmp"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        ".a.srt.tmp", ".linked.srt.00000000.tmp", ".x.srt.0123ABCD.tmp", "a.srt", "keep.tmp"
+    ]

@@ -163,7 +163,7 @@ FAILING = [
     ("bad-nan--product-demo", [], "frame 2 holds NaN, which is not a finite number (JSON has no NaN)."),
     ("bad-infinity--product-demo", [], "frame 2 holds Infinity, which is not a finite number (JSON has no Infinity)."),
     ("bad-negative--product-demo", [], "frame 2: words[0].start is -1.5, a negative time."),
-    ("huge-frame--product-demo", [], "frame 2 is larger than the 1,048,576-byte limit. Raise the limit if the frame is genuine (--max-frame-bytes)."),
+    ("huge-frame--product-demo", [], "frame 2 is larger than the 1,048,576-byte limit. Raise --max-frame-bytes if the frame is genuine."),
     ("error--product-demo", [], "HeyGen reports the session failed: avatar failed to load."),
     ("no-end--product-demo", ["--retries", "1"],
      "the words stream was cut 2 times without its 'end' event (the stream ended without its 'end' event);"

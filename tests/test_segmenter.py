@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from hypothesis import assume, given, settings
+from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from transcribe_export.models import Cue, Word
@@ -60,19 +60,16 @@ def check_invariants(words: list[Word], cues: list[Cue]) -> None:
             assert cue.end_ms <= cues[number + 1].start_ms
 
 
-@settings(max_examples=150, deadline=None)
 @given(words=sessions(), name=st.sampled_from(PRESETS))
 def test_invariants_for_every_preset(words: list[Word], name: str) -> None:
     check_invariants(words, segment(words, preset=name))
 
 
-@settings(max_examples=150, deadline=None)
 @given(words=sessions(realistic=False), name=st.sampled_from(PRESETS))
 def test_invariants_with_zero_length_and_touching_words(words: list[Word], name: str) -> None:
     check_invariants(words, segment(words, preset=name))
 
 
-@settings(max_examples=200, deadline=None)
 @given(words=sessions(), name=st.sampled_from(PRESETS))
 def test_limits_and_gaps_hold_whenever_the_words_allow(words: list[Word], name: str) -> None:
     preset = load_preset(name)
@@ -97,7 +94,6 @@ def test_limits_and_gaps_hold_whenever_the_words_allow(words: list[Word], name: 
             assert gap == preset.min_gap_ms or cue.end_ms == spoken_end(cue)
 
 
-@settings(max_examples=100, deadline=None)
 @given(words=sessions(), fps=st.sampled_from(sorted(FRAME_RATES)))
 def test_fps_puts_every_time_on_a_frame_boundary(words: list[Word], fps: str) -> None:
     cues = segment(words, preset=replace(load_preset(), fps=fps))

@@ -13,7 +13,7 @@ from __future__ import annotations
 import random
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from transcribe_export.collect.sse import Event, FrameTooLargeError, SSEParser, parse
@@ -230,7 +230,6 @@ ALPHABET = [b"data", b"data:", b": ", b"event: end", b"event:x", b"id: 1", b"id"
             b"\n", b"\r", b"\r\n", b" ", b"\xc3\xa9", b"\xe6\x97\xa5", b"\xff", b"\xef\xbb\xbf", b"a", b"\x00"]
 
 
-@settings(max_examples=400, deadline=None)
 @given(
     pieces=st.lists(st.sampled_from(ALPHABET), max_size=60),
     cuts=st.lists(st.integers(min_value=0, max_value=400), max_size=8),

@@ -1,32 +1,25 @@
 """The ``transcribe-export`` command: a skin over the library. The only module that imports click.
 
 Each command passes its options, by the same names, to the library call of
-the same name (:func:`~transcribe_export.run.batch.export`, ``convert``,
-:func:`~transcribe_export.check.check`); defaults and choices are read from
-the library, and every check happens there. This module only turns words
-into arguments and outcomes into lines and exit codes:
-
-* 0 everything written; 1 some stream failed (each as ``Error: stream '<id>': …``
-  on stderr, the others still run); 2 bad usage or configuration, found
-  before any network call; 75 nothing failed but some sessions were not
-  ready, or another run holds the folder; 130/143 stopped by SIGINT/SIGTERM.
+the same name (``export``, ``convert``, ``check``); defaults and choices are
+read from the library, and every check happens there. This module only turns
+words into arguments, and outcomes into lines and exit codes (``main``'s help).
 """
 
 from __future__ import annotations
 
 import contextlib
+import functools
 import inspect
 import json
 import logging
-import re
-import signal
 import sys
-import threading
 from pathlib import Path
-from typing import Any, Callable, Iterator, NoReturn, Sequence
+from typing import Any, Callable, NoReturn, Sequence
 
 import click
 
+from transcribe_export import logs
 from transcribe_export._version import __version__
 from transcribe_export.checker import check as check_files
 from transcribe_export.collect.options import CONNECT_TIMEOUT, DEFAULT_BASE_URL, READ_TIMEOUT, CollectOptions
@@ -35,7 +28,7 @@ from transcribe_export.errors import ConfigurationError, NotReadyError, Transcri
 from transcribe_export.resources import bundled_dir
 from transcribe_export.run import batch
 from transcribe_export.run.batch import SessionOutcome
-from transcribe_export.segmentation.presets import DEFAULT_PRESET, FRAME_RATES, load_preset, preset_names
+from transcribe_export.segmentation.presets import DEFAULT_PRESET, FRAME_RATES, check_preset_name, preset_names
 from transcribe_export.write import DEFAULT_FORMATS, FORMATS, parse_formats
 
 __all__ = ["main"]
@@ -51,86 +44,43 @@ def _default(function: Callable[..., Any], name: str) -> Any:
 # -- parameter types: the library's own checks, reported the click way ------------
 
 
-def _fail(
-    param_type: click.ParamType,  # type: ignore[type-arg]
-    error: ConfigurationError,
-    param: click.Parameter | None,
-    ctx: click.Context | None,
-) -> NoReturn:
-    param_type.fail(_flags(str(error), ctx) if ctx is not None else str(error), param, ctx)
+class _Checked(click.ParamType):  # type: ignore[type-arg]
+    """A value checked by the library's own function; its ConfigurationError is reported the click way."""
 
+    def __init__(self, name: str, check: Callable[[Any], Any]) -> None:
+        self.name, self.check = name, check
 
-class _Formats(click.ParamType):  # type: ignore[type-arg]
-    name = "LIST"
-
-    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> tuple[str, ...]:
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
         try:
-            return parse_formats(value)
+            return self.check(value)
         except ConfigurationError as error:
-            _fail(self, error, param, ctx)
-
-
-class _Preset(click.ParamType):  # type: ignore[type-arg]
-    name = "NAME"
-
-    def __init__(self, *, allow_auto: bool) -> None:
-        self.allow_auto = allow_auto
-
-    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> str:
-        try:
-            if value != "auto" or not self.allow_auto:
-                load_preset(value)  # raises for an unknown name or a bad file (and for auto, where not allowed)
-        except ConfigurationError as error:
-            _fail(self, error, param, ctx)
-        return str(value)
-
-
-class _NameTemplate(click.ParamType):  # type: ignore[type-arg]
-    name = "TEMPLATE"
-
-    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> str:
-        try:
-            return batch.check_name_template(value)
-        except ConfigurationError as error:
-            _fail(self, error, param, ctx)
+            self.fail(_flags(str(error), ctx) if ctx is not None else str(error), param, ctx)
 
 
 # -- the boundary: library errors -> click's usage and exit handling --------------
 
 
 def _flags(message: str, ctx: click.Context) -> str:
-    """A library message with parameter names worded as this command's flags.
-
-    A name with an underscore (``wait_timeout``) can't be an English word, so it
-    is replaced wherever it stands; a plain one (``jobs``) only as the subject.
-    """
+    """A library message with its parameter names (quoted `like_this`) worded as this command's flags."""
     for param in ctx.command.params:
-        flag = max(param.opts, key=len) if param.opts and param.opts[0].startswith("-") else None
-        if not flag or not param.name:
-            continue
-        if "_" in param.name:
-            message = re.sub(rf"(?<![\w-]){re.escape(param.name)}(?![\w-])", flag, message)
-        elif message.startswith(f"{param.name} is "):
-            message = flag + message[len(param.name):]
+        if param.name and param.opts and param.opts[0].startswith("-"):
+            message = message.replace(f"`{param.name}`", max(param.opts, key=len))
     return message
 
 
-class _Failure(click.ClickException):
-    """An expected failure that is not a usage error: ``Error: …`` and the error's own exit code."""
-
-    def __init__(self, message: str, exit_code: int) -> None:
-        super().__init__(message)
-        self.exit_code = exit_code
-
-
 class _Command(click.Command):
+    """Every command's boundary: a ConfigurationError is a usage error (exit 2); any other expected
+    failure is ``Error: …`` with the error's own exit code; neither shows a traceback."""
+
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
         except ConfigurationError as error:
             raise click.UsageError(_flags(str(error), ctx), ctx) from None
         except TranscribeExportError as error:
-            raise _Failure(_flags(str(error), ctx), error.exit_code) from None
+            failure = click.ClickException(_flags(str(error), ctx))
+            failure.exit_code = error.exit_code
+            raise failure from None
 
 
 def _exit(code: int) -> NoReturn:
@@ -140,37 +90,13 @@ def _exit(code: int) -> NoReturn:
 # -- output: logging, and one reporter for every command that runs many ----------
 
 
-class _JsonLogFormatter(logging.Formatter):
-    """One JSON object per line, for log shippers."""
-
-    def format(self, record: logging.LogRecord) -> str:
-        return json.dumps({
-            "time": self.formatTime(record, "%Y-%m-%dT%H:%M:%S%z"),
-            "level": record.levelname,
-            "logger": record.name,
-            "message": record.getMessage(),
-        }, ensure_ascii=False)
-
-
-def _setup_logging(verbose: int, log_format: str = "text") -> None:
-    level = logging.DEBUG if verbose > 1 else logging.INFO if verbose else logging.WARNING
-    logging.basicConfig(level=level, stream=sys.stderr, format="%(asctime)s %(levelname)s %(name)s: %(message)s", force=True)
-    if log_format == "json":
-        for handler in logging.getLogger().handlers:
-            handler.setFormatter(_JsonLogFormatter())
-    if verbose < 3:
-        # urllib3's debug lines add nothing a user needs (they never hold headers).
-        logging.getLogger("urllib3").setLevel(max(level, logging.INFO))
-
-
 class _Reporter:
     """Shows each outcome as it comes (and a progress bar on a terminal), stops on a signal, ends with the exit code."""
 
     def __init__(self, total: int, label: str, ctx: click.Context) -> None:
         self.total, self.ctx = total, ctx
         self.counts = dict.fromkeys(batch.OUTCOMES, 0)
-        self.stop = threading.Event()
-        self.stopped_by: list[int] = []
+        self.stop = batch.Stop()
         self.show_bar = total > 1 and sys.stderr.isatty()
         self.bar = click.progressbar(length=total, label=label, file=sys.stderr, show_pos=True, show_eta=True)
 
@@ -188,33 +114,19 @@ class _Reporter:
         if self.show_bar:
             self.bar.update(1)
 
-    def _on_signal(self, number: int, frame: object) -> None:
-        if self.stop.is_set():
-            raise KeyboardInterrupt  # a second Ctrl-C: stop now
-        self.stop.set()
-        self.stopped_by.append(number)
-        click.echo("\nStopping: nothing new starts; what is under way finishes.", err=True)
-
-    @contextlib.contextmanager
-    def running(self) -> Iterator[None]:
-        previous = {sig: signal.signal(sig, self._on_signal) for sig in (signal.SIGINT, signal.SIGTERM)}
-        try:
+    def run(self, work: Callable[..., list[SessionOutcome]], items: Sequence[Any], **options: Any) -> NoReturn:
+        """Run ``work`` over ``items`` with this reporter, then exit with the code the outcomes call for."""
+        with self.stop.on_signals(lambda: click.echo("\nStopping: nothing new starts; what is under way finishes.", err=True)):
             with self.bar if self.show_bar else contextlib.nullcontext():
-                yield
-        finally:
-            for sig, handler in previous.items():
-                signal.signal(sig, handler)
-
-    def finish(self, outcomes: Sequence[SessionOutcome]) -> None:
+                outcomes = work(items, **options, on_done=self, stop=self.stop)
         if self.counts["failed"]:
             click.echo(f"{self.counts['failed']} of {self.total} failed.", err=True)
-        if self.stopped_by:
+        if self.stop.signals:
             click.echo(f"Stopped after {len(outcomes)} of {self.total}; run again to do the rest.", err=True)
-            _exit(128 + self.stopped_by[0])
+            _exit(128 + self.stop.signals[0])
         if self.counts["failed"]:
             _exit(1)
-        if self.counts["not-ready"]:
-            _exit(NotReadyError.exit_code)
+        _exit(NotReadyError.exit_code if self.counts["not-ready"] else 0)
 
 
 # -- options shared by commands -----------------------------------------------------
@@ -225,24 +137,18 @@ _Decorator = Callable[[Callable[..., Any]], Callable[..., Any]]
 
 def _options(*decorators: _Decorator) -> _Decorator:
     """Several click options as one decorator, in the order written."""
-
-    def apply(function: Callable[..., Any]) -> Callable[..., Any]:
-        for decorator in reversed(decorators):
-            function = decorator(function)
-        return function
-
-    return apply
+    return lambda function: functools.reduce(lambda f, decorate: decorate(f), reversed(decorators), function)
 
 
 _output_options = _options(
     click.option("-o", "--output-dir", "out_dir", type=click.Path(file_okay=False, path_type=Path),
                  default=_default(batch.export, "out_dir"), show_default=True,
                  help="Folder for the files (created if missing)."),
-    click.option("-f", "--format", "formats", type=_Formats(), default=",".join(DEFAULT_FORMATS), show_default=True,
-                 help=f"Comma-separated output formats: {', '.join(FORMATS)}."),
+    click.option("-f", "--format", "formats", type=_Checked("LIST", parse_formats), default=",".join(DEFAULT_FORMATS),
+                 show_default=True, help=f"Comma-separated output formats: {', '.join(FORMATS)}."),
 )
 _caption_options = _options(
-    click.option("--preset", type=_Preset(allow_auto=True), default=DEFAULT_PRESET, show_default=True,
+    click.option("--preset", type=_Checked("NAME", check_preset_name), default=DEFAULT_PRESET, show_default=True,
                  help=f"Caption rules: {', '.join(preset_names())}, auto (from the script of the words),"
                       " or a path to a .yaml file."),
     click.option("--config", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
@@ -310,8 +216,8 @@ main.command_class = _Command
 @click.option("--force", is_flag=True, help="Export again sessions an earlier run already exported.")
 @click.option("--retry-failed", is_flag=True,
               help="Try again sessions whose last failure was permanent (HeyGen error status, 404, bad frame).")
-@click.option("--name-template", type=_NameTemplate(), default=batch.DEFAULT_NAME_TEMPLATE, show_default=True,
-              help="File names; exactly one {stream_id} (the result is still made safe).")
+@click.option("--name-template", type=_Checked("TEMPLATE", batch.check_name_template), default=batch.DEFAULT_NAME_TEMPLATE,
+              show_default=True, help="File names; exactly one {stream_id} (the result is still made safe).")
 @click.option("--report", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Write a JSON summary: per id its outcome, reason, files, counts and seconds.")
 @click.option("--log-format", type=click.Choice(["text", "json"]), default="text", show_default=True,
@@ -346,12 +252,9 @@ def export(ctx: click.Context, /, stream_ids: tuple[str, ...], ids_file: str | N
     75 nothing failed but some were not ready (or the folder was busy);
     130/143 stopped by SIGINT/SIGTERM.
     """
-    _setup_logging(verbose, log_format)
+    logs.configure(verbose, log_format, rewrite=functools.partial(_flags, ctx=ctx))
     ids = batch.read_ids(stream_ids, ids_file)
-    reporter = _Reporter(len(ids), "Exporting", ctx)
-    with reporter.running():
-        outcomes = batch.export(ids, **options, on_done=reporter, stop=reporter.stop)
-    reporter.finish(outcomes)
+    _Reporter(len(ids), "Exporting", ctx).run(batch.export, ids, **options)
 
 
 @main.command()
@@ -374,16 +277,14 @@ def convert(ctx: click.Context, /, files: tuple[Path, ...], verbose: int, **opti
     Writes OUTPUT_DIR/<file name without .sse or .json>.srt, .vtt, .json.
     A capture without its `end` event is refused, as a live stream would be.
     """
-    _setup_logging(verbose)
-    reporter = _Reporter(len(files), "Converting", ctx)
-    with reporter.running():
-        outcomes = batch.convert(files, **options, on_done=reporter, stop=reporter.stop)
-    reporter.finish(outcomes)
+    logs.configure(verbose, rewrite=functools.partial(_flags, ctx=ctx))
+    _Reporter(len(files), "Converting", ctx).run(batch.convert, files, **options)
 
 
 @main.command()
 @click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--preset", type=_Preset(allow_auto=False), default=DEFAULT_PRESET, show_default=True,
+@click.option("--preset", type=_Checked("NAME", functools.partial(check_preset_name, allow_auto=False)),
+              default=DEFAULT_PRESET, show_default=True,
               help=f"The rules to check against: {', '.join(preset_names())}, or a .yaml file.")
 @click.option("--config", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
               help="A YAML file of preset keys merged over the preset.")
@@ -467,22 +368,12 @@ def demo(out_dir: Path) -> None:
     auto: Japanese gets netflix-ja), and prints what it wrote. Needs no API
     key and no network.
     """
-    from transcribe_export.collect.client import HeyGenClient
-    from transcribe_export.emulate.server import Emulator
-    from transcribe_export.run.pipeline import export_session
+    from transcribe_export.emulate.demo import run_demo
 
-    rows, failures = [], 0
-    with Emulator(bundled_dir("samples")) as emulator:
-        client = HeyGenClient(base_url=emulator.base_url)
-        for stream_id in emulator.sessions():
-            try:
-                transcript = export_session(stream_id, client=client, out_dir=out_dir, preset="auto")
-            except TranscribeExportError as error:
-                failures += 1
-                click.echo(f"Error: {error}", err=True)
-                continue
-            rows.append((stream_id, len(transcript.words), len(transcript.cues)))
-    click.echo(f"Exported {len(rows)} sessions from the built-in emulator ({emulator.base_url}) into {out_dir}/")
+    base_url, rows, failures = run_demo(out_dir)
+    for error in failures:
+        click.echo(f"Error: {error}", err=True)
+    click.echo(f"Exported {len(rows)} sessions from the built-in emulator ({base_url}) into {out_dir}/")
     width = max([len("stream id")] + [len(row[0]) for row in rows])
     click.echo(f"  {'stream id':<{width}}  {'words':>5}  {'cues':>4}  files")
     for stream_id, words, cues in rows:

@@ -207,6 +207,6 @@ def bad_value(key: str, value: object, allowed: str) -> ConfigurationError:
     """The error for an option outside what it allows, worded neutrally (the CLI names its flag).
 
     >>> str(bad_value("jobs", 0, "a whole number of 1 or more"))
-    'jobs is 0; it must be a whole number of 1 or more.'
+    '`jobs` is 0; it must be a whole number of 1 or more.'
     """
-    return ConfigurationError(f"{key} is {value!r}; it must be {allowed}", key=key)
+    return ConfigurationError(f"`{key}` is {value!r}; it must be {allowed}", key=key)

@@ -194,7 +194,7 @@ class HeyGenClient:
             raise ConfigurationError(
                 "no HeyGen credentials",
                 key="api_key",
-                hint="Set HEYGEN_API_KEY (or HEYGEN_BEARER_TOKEN), or pass api_key_file."
+                hint="Set HEYGEN_API_KEY (or HEYGEN_BEARER_TOKEN), or pass `api_key_file`."
                 " The key is never accepted on the command line, where `ps` would show it.",
             )
         return cls(**options)
@@ -218,7 +218,7 @@ class HeyGenClient:
             raise ConfigurationError(
                 f"the base URL {url!r} is plain http, which would send the API key unencrypted",
                 key="base_url",
-                hint="Use https, or allow_insecure_http if this is really wanted.",
+                hint="Use https, or `allow_insecure_http` if this is really wanted.",
             )
         return url.rstrip("/")
 
@@ -311,7 +311,7 @@ class HeyGenClient:
             raise NetworkError(
                 f"connecting to {host} timed out after {self.timeout[0]:g} s",
                 stream_id=stream_id,
-                hint="Check the network, or HEYGEN_BASE_URL / base_url.",
+                hint="Check the network, or HEYGEN_BASE_URL / `base_url`.",
             ) from None
         except requests.exceptions.ReadTimeout:
             raise NetworkError(
@@ -321,7 +321,7 @@ class HeyGenClient:
             raise NetworkError(
                 f"could not reach {host} ({_network_reason(exc)})",
                 stream_id=stream_id,
-                hint="Check the network, or HEYGEN_BASE_URL / base_url.",
+                hint="Check the network, or HEYGEN_BASE_URL / `base_url`.",
             ) from None
         if 300 <= response.status_code < 400:
             location = urlsplit(response.headers.get("Location", "")).netloc or "an unnamed location"
@@ -332,7 +332,7 @@ class HeyGenClient:
                 stream_id=stream_id,
                 status=response.status_code,
                 url_path=urlsplit(url).path,
-                hint="Check HEYGEN_BASE_URL / base_url.",
+                hint="Check HEYGEN_BASE_URL / `base_url`.",
             )
         if response.status_code >= 400:
             try:
@@ -355,7 +355,7 @@ class HeyGenClient:
                 status=status,
                 code=code,
                 url_path=path,
-                hint="Set HEYGEN_API_KEY (or api_key_file) to a key from your HeyGen dashboard.",
+                hint="Set HEYGEN_API_KEY (or `api_key_file`) to a key from your HeyGen dashboard.",
             )
         if status == 404:
             return NotFoundError(
@@ -386,7 +386,7 @@ class HeyGenClient:
                 stream_id=stream_id,
                 status=response.status_code,
                 url_path=urlsplit(url).path,
-                hint="Check HEYGEN_BASE_URL / base_url points at HeyGen's API.",
+                hint="Check HEYGEN_BASE_URL / `base_url` points at HeyGen's API.",
             ) from None
         finally:
             response.close()
@@ -424,7 +424,7 @@ class HeyGenClient:
                 raise StreamError(
                     f"the words endpoint answered with Content-Type {content_type!r}, not text/event-stream",
                     stream_id=stream_id,
-                    hint="Check HEYGEN_BASE_URL / base_url points at HeyGen's API.",
+                    hint="Check HEYGEN_BASE_URL / `base_url` points at HeyGen's API.",
                 )
             yield _read_chunks(stream_id, response)
         finally:
@@ -448,7 +448,7 @@ def _check_deadline(stream_id: str, deadline: float | None, wait: float, what: s
         raise DeadlineExceededError(
             f"the deadline passed while {what} (a wait of {wait:.1f} s was still due)",
             stream_id=stream_id,
-            hint="Raise max_duration or wait_timeout, or try again later.",
+            hint="Raise `max_duration` or `wait_timeout`, or try again later.",
         )
 
 

@@ -169,4 +169,4 @@ def parse_word_batch(
 def _record(repairs: list[Repair], stream_id: str, repair: Repair, action: str) -> None:
     repairs.append(repair)
     where = f"frame {repair.frame}: {repair.field} " if repair.field and not repair.problem.startswith("frame") else ""
-    log.warning("stream %r: %s%s; %s (--lenient)", stream_id, where, repair.problem, action)
+    log.warning("stream %r: %s%s; %s (`lenient`)", stream_id, where, repair.problem, action)

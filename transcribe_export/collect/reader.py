@@ -77,7 +77,7 @@ class WordStreamReader:
             raise StreamError(
                 f"frame {self.frames + 1} is larger than the {exc.limit:,}-byte limit",
                 stream_id=self.stream_id,
-                hint="Raise the limit if the frame is genuine (--max-frame-bytes).",
+                hint="Raise `max_frame_bytes` if the frame is genuine.",
             ) from None
         for event in events:
             if event.type == "end":
@@ -94,7 +94,7 @@ class WordStreamReader:
                 raise StreamError(
                     f"the session holds more than {self.max_words:,} words",
                     stream_id=self.stream_id,
-                    hint="Raise the limit if the session is genuine (--max-words).",
+                    hint="Raise `max_words` if the session is genuine.",
                 )
             self.words.extend(batch)
         return False

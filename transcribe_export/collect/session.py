@@ -59,7 +59,7 @@ def _wait_until_started(client: HeyGenClient, stream_id: str, options: CollectOp
             raise DeadlineExceededError(
                 f"the session was still {session.status} after {options.wait_timeout:g} s of waiting",
                 stream_id=stream_id,
-                hint="Raise --wait-timeout, or use --no-wait and export it in a later run.",
+                hint="Raise `wait_timeout`, or use `no_wait` and export it in a later run.",
             )
         log.info("stream %r is %s; asking again in %.1f s", stream_id, session.status, min(interval, left))
         time.sleep(min(interval, left))
@@ -125,7 +125,7 @@ def collect(client: HeyGenClient, stream_id: str, options: CollectOptions | None
                 f" {len(collected)} words arrived, so nothing was written",
                 stream_id=stream_id,
                 words_received=len(collected),
-                hint="Run the export again later, or raise --retries.",
+                hint="Run the export again later, or raise `retries`.",
             )
         last_id = reader.last_event_id or last_id
         wait = (
@@ -164,5 +164,5 @@ def _check_stream_deadline(stream_id: str, deadline: float, options: CollectOpti
             f"the words stream had no 'end' event after {options.max_duration:g} s ({words} words so far);"
             " nothing was written",
             stream_id=stream_id,
-            hint="Raise --max-duration if the session is really that long.",
+            hint="Raise `max_duration` if the session is really that long.",
         )

@@ -15,10 +15,12 @@ Workers share one client, so one connection pool and one rate limiter: a
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import logging
 import os
+import signal
 import string
 import sys
 import threading
@@ -27,7 +29,7 @@ from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import asdict, dataclass
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable, Iterable, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Sequence
 
 from transcribe_export.collect.options import CONNECT_TIMEOUT, READ_TIMEOUT, CollectOptions
 from transcribe_export.collect.retry import RetryPolicy
@@ -44,13 +46,13 @@ from transcribe_export.models import Transcript
 from transcribe_export.run.pipeline import build_transcript, export_session, write_transcript
 from transcribe_export.segmentation.presets import DEFAULT_PRESET, Preset, PresetChoice
 from transcribe_export.write import DEFAULT_FORMATS, parse_formats
-from transcribe_export.write.files import safe_name, write_atomic
+from transcribe_export.write.files import remove_stale_temporaries, safe_name, write_atomic
 
 if TYPE_CHECKING:
     from transcribe_export.collect.client import HeyGenClient
 
 __all__ = [
-    "DEFAULT_NAME_TEMPLATE", "OUTCOMES", "SessionOutcome", "check_name_template", "convert", "export", "file_name",
+    "DEFAULT_NAME_TEMPLATE", "OUTCOMES", "SessionOutcome", "Stop", "check_name_template", "convert", "export", "file_name",
     "read_ids", "summarize",
 ]
 
@@ -103,21 +105,21 @@ def check_name_template(template: str) -> str:
     >>> check_name_template("heygen-{{stream_id}}")  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
-    transcribe_export.errors.ConfigurationError: name_template 'heygen-{{stream_id}}' has no {stream_id} field, ...
+    transcribe_export.errors.ConfigurationError: `name_template` 'heygen-{{stream_id}}' has no {stream_id} field, ...
     """
     hint = "Use {stream_id} once, e.g. 'heygen-{stream_id}'."
     try:
         fields = [(name, spec, conv) for _, name, spec, conv in string.Formatter().parse(template) if name is not None]
     except ValueError as exc:
-        raise ConfigurationError(f"name_template {template!r} is not valid ({exc})", key="name_template", hint=hint) from None
+        raise ConfigurationError(f"`name_template` {template!r} is not valid ({exc})", key="name_template", hint=hint) from None
     if not fields:
         raise ConfigurationError(
-            f"name_template {template!r} has no {{stream_id}} field, so every session would write the same file",
+            f"`name_template` {template!r} has no {{stream_id}} field, so every session would write the same file",
             key="name_template", hint=hint,
         )
     if len(fields) > 1 or fields[0] != ("stream_id", "", None):
         raise ConfigurationError(
-            f"name_template {template!r} must hold exactly one {{stream_id}} field and no other", key="name_template", hint=hint
+            f"`name_template` {template!r} must hold exactly one {{stream_id}} field and no other", key="name_template", hint=hint
         )
     return template
 
@@ -173,7 +175,7 @@ def _preset_choice(
 ) -> Preset | PresetChoice:
     if isinstance(preset, (Preset, PresetChoice)):
         if config is not None or fps is not None:
-            raise ConfigurationError("config and fps go with a preset name, not a Preset object", key="config")
+            raise ConfigurationError("`config` and `fps` go with a preset name, not a Preset object", key="config")
         return preset
     return PresetChoice(preset or DEFAULT_PRESET, config, fps)
 
@@ -273,13 +275,15 @@ def export(
     started_at = datetime.now(timezone.utc)
     results: dict[str, SessionOutcome] = {}
     with StateStore(folder) as state:
+        for name in remove_stale_temporaries(folder):
+            log.warning("removed %s, left by a run that was killed while writing", name)
         todo = []
         for stream_id in ids:
             known = state.get(stream_id) if not force else None
             if known and known.outcome == "exported" and _still_there(folder, known.files, chosen, name_template, stream_id):
                 results[stream_id] = SessionOutcome(stream_id, "up-to-date", files=known.files)
             elif known and known.outcome == "failed" and known.permanent and not retry_failed:
-                reason = f"{known.last_error} (a permanent failure: retry_failed tries it again)"
+                reason = f"{known.last_error} (a permanent failure: `retry_failed` tries it again)"
                 results[stream_id] = SessionOutcome(stream_id, "failed", reason=reason, permanent=True)
             else:
                 todo.append(stream_id)
@@ -408,6 +412,41 @@ def _run(
                 results[outcome.stream_id] = outcome
                 if on_done is not None:
                     on_done(outcome)
+
+
+class Stop(threading.Event):
+    """Pass as ``stop=``: once set, no further session starts and those under way finish.
+
+    :meth:`on_signals` sets it on SIGINT or SIGTERM (a second Ctrl-C stops at
+    once, with ``KeyboardInterrupt``), which is what the command line does:
+    its exit code is then 128 plus the first signal's number.
+
+    Attributes:
+        signals: the signals received, in order.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.signals: list[int] = []
+
+    @contextlib.contextmanager
+    def on_signals(self, notice: Callable[[], None] | None = None) -> Iterator[Stop]:
+        """Within the block, SIGINT and SIGTERM set this stop (and call ``notice``) instead of killing."""
+
+        def handle(number: int, frame: object) -> None:
+            if self.is_set() and number == signal.SIGINT:
+                raise KeyboardInterrupt  # a second Ctrl-C: stop now
+            self.signals.append(number)
+            self.set()
+            if notice is not None:
+                notice()
+
+        previous = {sig: signal.signal(sig, handle) for sig in (signal.SIGINT, signal.SIGTERM)}
+        try:
+            yield self
+        finally:
+            for sig, handler in previous.items():
+                signal.signal(sig, handler)
 
 
 def summarize(outcomes: Sequence[SessionOutcome], total: int) -> dict[str, int]:

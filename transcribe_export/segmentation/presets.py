@@ -26,7 +26,7 @@ from transcribe_export.segmentation.languages import LANGUAGES
 
 __all__ = [
     "DEFAULT_PRESET", "FRAME_RATES", "Preset", "PresetChoice", "auto_preset_name", "load_preset", "preset_names",
-    "resolve_preset",
+    "check_preset_name", "resolve_preset",
 ]
 
 DEFAULT_PRESET = "netflix-en"
@@ -240,7 +240,7 @@ def _frame_rate(fps: str | float | None) -> str | None:
     text = fps if isinstance(fps, str) else f"{fps:g}"
     if text not in FRAME_RATES:
         raise ConfigurationError(
-            f"fps {fps!r} is not a supported frame rate", key="fps", hint=f"Choose one of {', '.join(FRAME_RATES)}."
+            f"`fps` {fps!r} is not a supported frame rate", key="fps", hint=f"Choose one of {', '.join(FRAME_RATES)}."
         )
     return text
 
@@ -308,6 +308,19 @@ def load_preset(
     if name == "auto":
         raise ConfigurationError("auto chooses a preset from the words; pass it to segment() or export()", key="preset")
     return PresetChoice(name, config, fps).resolve(())
+
+
+def check_preset_name(name: str, *, allow_auto: bool = True) -> str:
+    """A preset name that loads: a bundled preset, a ``.yaml`` file, or (where allowed) ``auto``.
+
+    Raises:
+        ConfigurationError: an unknown name or a bad file.
+    """
+    if name == "auto" and not allow_auto:
+        raise ConfigurationError("a named preset is needed here, not auto", key="preset")
+    if name != "auto":
+        load_preset(name)
+    return name
 
 
 def resolve_preset(preset: Preset | PresetChoice | str | None, texts: Iterable[str]) -> Preset:

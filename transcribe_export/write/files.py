@@ -19,7 +19,7 @@ import secrets
 from pathlib import Path
 from typing import Mapping
 
-__all__ = ["safe_name", "write_atomic"]
+__all__ = ["remove_stale_temporaries", "safe_name", "write_atomic"]
 
 _PLAIN = re.compile(r"[a-z0-9][a-z0-9._-]{0,99}")
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
@@ -48,6 +48,28 @@ def safe_name(stream_id: str) -> str:
     return f"{readable}~{digest}"
 
 
+# The temporary names write_atomic uses: hidden, the target's name, 8 hex digits, ".tmp".
+_TEMPORARY = re.compile(r"\..+\.[0-9a-f]{8}\.tmp")
+
+
+def _temporary_name(path: Path) -> str:
+    return f".{path.name}.{secrets.token_hex(4)}.tmp"
+
+
+def remove_stale_temporaries(folder: Path) -> list[str]:
+    """Remove the temporary files a killed run left in ``folder`` (SIGKILL can't be caught).
+
+    Only call it while holding the folder's lock: then no other run is writing there.
+    Returns the names removed.
+    """
+    removed = []
+    for path in folder.iterdir():
+        if _TEMPORARY.fullmatch(path.name) and path.is_file() and not path.is_symlink():
+            path.unlink(missing_ok=True)
+            removed.append(path.name)
+    return removed
+
+
 def write_atomic(files: Mapping[Path, str]) -> None:
     """Write several text files so that each is either whole or absent.
 
@@ -60,7 +82,7 @@ def write_atomic(files: Mapping[Path, str]) -> None:
     try:
         for path, text in files.items():
             data = text.encode("utf-8")
-            tmp = str(path.parent / f".{path.name}.{secrets.token_hex(4)}.tmp")
+            tmp = str(path.parent / _temporary_name(path))
             # 0o666 through the umask, like any ordinary file the user makes.
             fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
             staged.append((tmp, path))
