@@ -20,8 +20,8 @@ from transcribe_export.emulate.server import Emulator
 
 # Hypothesis: a quick profile by default, a thorough one for CI (CI=true, as .ci/run runs),
 # or name one with HYPOTHESIS_PROFILE. Property tests set no example counts of their own.
-settings.register_profile("quick", max_examples=60, deadline=None)
-settings.register_profile("thorough", max_examples=400, deadline=None)
+settings.register_profile("quick", max_examples=50, deadline=None)
+settings.register_profile("thorough", max_examples=200, deadline=None)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE") or ("thorough" if os.environ.get("CI") else "quick"))
 
 ROOT = Path(__file__).resolve().parent.parent

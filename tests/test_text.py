@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
 import pytest
 
 from transcribe_export.models import Word
@@ -119,3 +122,18 @@ def test_join_in_every_language(language: str, tokens: list[str], expected: str)
 def test_french_no_break_space_keeps_the_mark_with_its_word() -> None:
     chunks = chunk_words([Word("Quoi", 0, 0.3), Word("?", 0.3, 0.3)], "fr")
     assert [c.text for c in chunks] == ["Quoi\u00a0?"]  # one chunk: a line can't break before "?"
+
+
+def test_a_language_added_to_the_table_alone_is_joined_by_its_rules() -> None:
+    # Thai is written without spaces between words. Added to the language table (and nowhere
+    # else), its words must join tight: the joiner's fast path for two alphanumeric tokens
+    # must not skip the rule, as it once did for every script below U+2E80.
+    code = (
+        "from transcribe_export.segmentation import languages as table\n"
+        "table.LANGUAGES['th'] = table.Language('th', unspaced=((0x0E00, 0x0E7F),))\n"
+        "table.UNSPACED_RANGES = tuple(sorted({r for lang in table.LANGUAGES.values() for r in lang.unspaced}))\n"
+        "from transcribe_export.segmentation.text import join\n"
+        "print(join(['สวัสดี', 'ครับ', 'OK'], language='th'))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout == "สวัสดีครับ OK\n"

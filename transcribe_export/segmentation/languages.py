@@ -22,7 +22,9 @@ Adding a language
    tight, and its fast path for plain words steps below the lowest such
    code point by itself), and the marks that take a no-break space.
 3. Add a preset ``configs/<guide>-<code>.yaml`` with ``language: <code>``
-   and the guide's numbers, citing its sections.
+   and the guide's numbers, citing its sections; name it in the entry's
+   ``preset``, and give ``detect`` characters if its script tells it apart
+   (``auto`` tries the entries in table order).
 4. Add break examples to ``tests/test_segmenter.py`` and a sample if you
    can, then run ``python tests/golden/regenerate.py`` and review the diff.
 """
@@ -30,10 +32,11 @@ Adding a language
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Iterable
 
 from transcribe_export.scripts import CJK_RANGES
 
-__all__ = ["LANGUAGES", "UNSPACED_RANGES", "Language", "language"]
+__all__ = ["FALLBACK", "LANGUAGES", "UNSPACED_RANGES", "Language", "detect_language", "language"]
 
 _EN_ARTICLES = "a an the this that these those my your his her its our their some any no every each"
 _EN_PREPOSITIONS = (
@@ -88,6 +91,9 @@ class Language:
         unspaced: code point ranges of a script written without spaces between words.
         nbsp_before: marks that take a no-break space before them (French ``?`` ``!`` ``:`` ``;`` ``»``).
         nbsp_after: marks that take a no-break space after them (French ``«``).
+        preset: the bundled preset ``auto`` picks for this language.
+        detect: code point ranges whose characters show a session is in this
+            language (``auto`` tries the languages in table order).
     """
 
     code: str
@@ -98,6 +104,8 @@ class Language:
     unspaced: tuple[tuple[int, int], ...] = ()
     nbsp_before: str = ""
     nbsp_after: str = ""
+    preset: str | None = None
+    detect: tuple[tuple[int, int], ...] = ()
 
 
 def _words(*texts: str) -> frozenset[str]:
@@ -110,18 +118,21 @@ LANGUAGES: dict[str, Language] = {
     for lang in (
         Language(
             "en",
+            preset="netflix-en",
             articles=_words(_EN_ARTICLES),
             no_break_after=_words(_EN_ARTICLES, _EN_PREPOSITIONS, _EN_CONJUNCTIONS, _EN_PRONOUNS, _EN_AUXILIARIES),
             break_before=_words(_EN_PREPOSITIONS, _EN_CONJUNCTIONS, "which who where"),
         ),
         Language(
             "es",
+            preset="netflix-es",
             articles=_words(_ES_ARTICLES),
             no_break_after=_words(_ES),
             break_before=_words("de en con por para sin sobre y o pero porque aunque cuando que"),
         ),
         Language(
             "fr",
+            preset="netflix-fr",
             articles=_words(_FR_ARTICLES),
             no_break_after=_words(_FR),
             break_before=_words("de à dans sur avec pour par sans et ou mais parce quand qui que"),
@@ -131,16 +142,25 @@ LANGUAGES: dict[str, Language] = {
         ),
         Language(
             "de",
+            preset="netflix-de",
             articles=_words(_DE_ARTICLES),
             no_break_after=_words(_DE),
             break_before=_words("in an auf mit nach von zu für und oder aber weil wenn dass"),
         ),
         Language(
             "ja",
+            preset="netflix-ja",
+            detect=((0x3040, 0x30FF), (0x31F0, 0x31FF), (0xFF66, 0xFF9F)),  # kana: only Japanese has it
             particles=_words("は が を に で と も の へ や から まで より ね よ か な だ です ます でした ました"),
             unspaced=CJK_RANGES,
         ),
-        Language("zh", particles=_words("的 了 吗 呢 吧 啊 着 过 地 得 们"), unspaced=CJK_RANGES),
+        Language(
+            "zh",
+            preset="netflix-zh",
+            detect=((0x4E00, 0x9FFF), (0x3400, 0x4DBF)),  # Han without kana (Japanese is tried first)
+            particles=_words("的 了 吗 呢 吧 啊 着 过 地 得 们"),
+            unspaced=CJK_RANGES,
+        ),
         Language("ar"),
         Language("he"),
         Language("other"),
@@ -159,3 +179,26 @@ def language(code: str) -> Language:
     (True, 'other')
     """
     return LANGUAGES.get(code, LANGUAGES["other"])
+
+
+#: The language ``auto`` assumes when no table's ``detect`` characters occur.
+FALLBACK = "en"
+
+
+def detect_language(texts: Iterable[str]) -> Language:
+    """The first language, in table order, whose ``detect`` characters occur in the texts.
+
+    >>> detect_language(["今日", "は"]).code, detect_language(["今天", "好"]).code, detect_language(["Hello"]).code
+    ('ja', 'zh', 'en')
+    """
+    candidates = [lang for lang in LANGUAGES.values() if lang.detect]
+    found: set[str] = set()
+    for text in texts:
+        for ch in text:
+            code = ord(ch)
+            for lang in candidates:
+                if lang.code not in found and any(lo <= code <= hi for lo, hi in lang.detect):
+                    found.add(lang.code)
+        if candidates and candidates[0].code in found:
+            break  # the first language found can't be outranked
+    return next((lang for lang in candidates if lang.code in found), LANGUAGES[FALLBACK])

@@ -22,7 +22,7 @@ import yaml
 
 from transcribe_export.errors import ConfigurationError
 from transcribe_export.resources import bundled_dir
-from transcribe_export.segmentation.languages import LANGUAGES
+from transcribe_export.segmentation.languages import LANGUAGES, detect_language
 
 __all__ = [
     "DEFAULT_PRESET", "FRAME_RATES", "Preset", "PresetChoice", "auto_preset_name", "load_preset", "preset_names",
@@ -333,17 +333,9 @@ def resolve_preset(preset: Preset | PresetChoice | str | None, texts: Iterable[s
 
 
 def auto_preset_name(texts: Iterable[str]) -> str:
-    """The language preset for the script of the words: kana -> ja, Han without kana -> zh, else en.
+    """The preset ``auto`` picks for words with these texts (:func:`.languages.detect_language`).
 
     >>> auto_preset_name(["今日", "は"]), auto_preset_name(["今天", "好"]), auto_preset_name(["Hello"])
     ('netflix-ja', 'netflix-zh', 'netflix-en')
     """
-    han = False
-    for text in texts:
-        for ch in text:
-            code = ord(ch)
-            if 0x3040 <= code <= 0x30FF or 0x31F0 <= code <= 0x31FF or 0xFF66 <= code <= 0xFF9F:
-                return "netflix-ja"
-            if 0x4E00 <= code <= 0x9FFF or 0x3400 <= code <= 0x4DBF:
-                han = True
-    return "netflix-zh" if han else "netflix-en"
+    return detect_language(texts).preset or DEFAULT_PRESET
