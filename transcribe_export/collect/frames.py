@@ -17,7 +17,7 @@ from typing import Any
 from transcribe_export.errors import InvalidFrameError
 from transcribe_export.models import Repair, Word
 
-__all__ = ["parse_word_batch", "validate_word"]
+__all__ = ["NonFiniteNumberError", "parse_word_batch", "strict_loads", "validate_word"]
 
 log = logging.getLogger(__name__)
 
@@ -27,15 +27,29 @@ _NUMBER = (int, float)
 _FINITE_LIMIT = 1e300  # larger values (and NaN, which fails every comparison) take the careful path
 
 
-class _NonFiniteConstant(ValueError):
+class NonFiniteNumberError(ValueError):
+    """``NaN``, ``Infinity`` or ``-Infinity`` in JSON text (Python's json accepts them; JSON does not)."""
+
     def __init__(self, name: str) -> None:
         self.name = name
-        super().__init__(name)
+        super().__init__(f"{name} is not a finite number (JSON has no {name})")
 
 
 def _reject_constant(name: str) -> Any:
-    # Python's json accepts NaN, Infinity and -Infinity; JSON does not.
-    raise _NonFiniteConstant(name)
+    raise NonFiniteNumberError(name)
+
+
+def strict_loads(text: str) -> Any:
+    """``json.loads`` that refuses ``NaN`` and the infinities, as JSON does.
+
+    >>> strict_loads('{"a": 1.5}')
+    {'a': 1.5}
+    >>> strict_loads('[NaN]')
+    Traceback (most recent call last):
+    ...
+    transcribe_export.collect.frames.NonFiniteNumberError: NaN is not a finite number (JSON has no NaN)
+    """
+    return json.loads(text, parse_constant=_reject_constant)
 
 
 def _describe(value: Any) -> str:
@@ -135,8 +149,8 @@ def parse_word_batch(
 
     try:
         try:
-            batch = json.loads(data, parse_constant=_reject_constant)
-        except _NonFiniteConstant as exc:
+            batch = strict_loads(data)
+        except NonFiniteNumberError as exc:
             raise bad(f"frame {frame} holds {exc.name}, which is not a finite number (JSON has no {exc.name})") from None
         except ValueError as exc:
             detail = f"{exc.msg} at line {exc.lineno} column {exc.colno}" if isinstance(exc, json.JSONDecodeError) else str(exc)

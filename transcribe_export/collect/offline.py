@@ -7,11 +7,10 @@ its ``end`` event, and every word must be a valid ``{word, start, end}``.
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any, Iterator, TypeVar
 
-from transcribe_export.collect.frames import validate_word
+from transcribe_export.collect.frames import strict_loads, validate_word
 from transcribe_export.collect.options import CollectOptions
 from transcribe_export.collect.reader import order_words, read_capture
 from transcribe_export.errors import InputError
@@ -36,10 +35,6 @@ def _chunks(path: Path) -> Iterator[bytes]:
     with path.open("rb") as handle:
         while chunk := handle.read(_READ_SIZE):
             yield chunk
-
-
-def _reject_constant(name: str) -> Any:
-    raise ValueError(f"{name} is not a finite number (JSON has no {name})")
 
 
 def _words(items: Any, name: str, where: str) -> list[Word]:
@@ -77,7 +72,7 @@ def load_input(path: Path, options: CollectOptions | None = None) -> Collected:
     if not is_json:
         return read_capture(_chunks(path), SessionInfo(stream_id=name, status="completed"), options=options)
     try:
-        document = json.loads(path.read_bytes().decode("utf-8"), parse_constant=_reject_constant)
+        document = strict_loads(path.read_bytes().decode("utf-8"))
     except UnicodeDecodeError:
         raise InputError(f"{str(path)!r} is not UTF-8 text", stream_id=name) from None
     except ValueError as exc:
