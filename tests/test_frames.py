@@ -101,9 +101,19 @@ def test_limits() -> None:
         reader.feed(b'data: {"words": [' + b",".join([b'{"word": "a", "start": 0, "end": 1}'] * 3) + b"]}\n\n")
 
 
-def test_order_words_is_stable_and_drops_only_exact_duplicates() -> None:
+def test_order_words_is_stable_and_drops_nothing() -> None:
     a1, a2 = Word("a", 1, 2), Word("a", 3, 4)  # the same word spoken twice: both kept
     tie1, tie2 = Word("x", 5, 5), Word(".", 5, 5)  # same start: arrival order kept
-    words, removed, reordered = order_words([a2, a1, tie1, tie2, a1, Word("a", 1.0, 2.0)])
-    assert words == (a1, a2, tie1, tie2)
-    assert (removed, reordered) == (2, True)
+    same = Word("a", 1.0, 2.0)  # same text and times as a1: kept too (degenerate timings repeat)
+    words, reordered = order_words([a2, a1, tie1, tie2, a1, same])
+    assert words == (a1, a1, same, a2, tie1, tie2) and reordered
+
+
+def test_a_frame_sent_twice_is_dropped_once_by_id_or_by_timed_content() -> None:
+    frame = b'data: {"words": [{"word": "a", "start": 0, "end": 1}, {"word": "b", "start": 1, "end": 2}]}\n\n'
+    with_id = b'id: 7\n' + frame
+    zero = b'data: {"words": [{"word": "the", "start": 0, "end": 0}]}\n\n'
+    for body, kept, dropped in ((frame * 2, 2, 2), (with_id * 2, 2, 2), (zero * 3, 3, 0)):
+        reader = WordStreamReader("s")
+        reader.feed(body + b"event: end\n\n")
+        assert (len(reader.words), reader.duplicates) == (kept, dropped), body

@@ -195,7 +195,8 @@ class CollectStats:
         duplicates_removed: exact duplicates dropped.
         reordered: the words did not arrive in start-time order.
         connections: connections made to the words stream.
-        restarts: times a replay disagreed with what was collected, so collection started over.
+        restarts: always 0 (kept for the JSON format): a replay that disagrees with what was
+            collected now fails the session instead of starting over.
         repairs: what ``--lenient`` dropped.
     """
 

@@ -98,8 +98,6 @@ def load_input(path: Path, options: CollectOptions | None = None) -> Collected:
             f"{str(path)!r} is neither a list of words, a WordBatch, nor a transcribe-export transcript",
             stream_id=name,
         )
-    words, duplicates, reordered = order_words(raw)
-    stats = CollectStats(
-        frames=0, words_received=len(raw), duplicates_removed=duplicates, reordered=reordered, connections=0
-    )
+    words, reordered = order_words(raw)
+    stats = CollectStats(frames=0, words_received=len(raw), duplicates_removed=0, reordered=reordered, connections=0)
     return Collected(session, words, end_event, stats)

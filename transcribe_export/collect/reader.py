@@ -8,9 +8,11 @@ capture (:func:`read_capture`), so ``convert`` judges a capture by the rules
 ``export`` applies to the network.
 
 HeyGen replays the whole history to every subscriber, so each connection
-yields the transcript from word 0: :func:`merge_replay` compares words one by
-one (a replay may batch them differently) and either keeps, extends or starts
-over.
+yields the transcript from word 0, unless a server resumes after
+``Last-Event-ID``: :class:`Collection` merges them so that every word is kept
+once, and a history that contradicts itself is an error, never a silent
+restart. Nothing is dropped for looking like another word: words with the
+same text and times repeat legitimately (degenerate timings).
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ from transcribe_export.errors import IncompleteStreamError, StreamError
 from transcribe_export.gcpause import paused_gc
 from transcribe_export.models import Collected, CollectStats, Repair, SessionInfo, Word
 
-__all__ = ["WordStreamReader", "merge_replay", "order_words", "read_capture", "reader_for", "result"]
+__all__ = ["Collection", "ReplayContradiction", "WordStreamReader", "order_words", "read_capture", "reader_for", "result"]
 
 log = logging.getLogger(__name__)
 
@@ -51,11 +53,15 @@ class WordStreamReader:
         self.stream_id = stream_id
         self.max_words = max_words
         self.words: list[Word] = []
+        self.word_ids: list[str] = []  # the event id of each word's frame ("" without ids)
         self.frames = 0
+        self.duplicates = 0  # words in frames this connection sent twice
         self.ended = False
         self.end_event: str | None = None
         self.repairs: list[Repair] | None = [] if lenient else None
         self._parser = SSEParser(dispatch_empty_typed=True, max_event_bytes=max_frame_bytes)
+        self._seen_ids: set[str] = set()
+        self._seen_frames: set[str] = set()
 
     @property
     def last_event_id(self) -> str:
@@ -90,6 +96,9 @@ class WordStreamReader:
                 continue
             self.frames += 1
             batch = parse_word_batch(event.data, stream_id=self.stream_id, frame=self.frames, repairs=self.repairs)
+            if self._sent_twice(event.id, event.data, batch):
+                self.duplicates += len(batch)
+                continue
             if len(self.words) + len(batch) > self.max_words:
                 raise StreamError(
                     f"the session holds more than {self.max_words:,} words",
@@ -97,7 +106,22 @@ class WordStreamReader:
                     hint="Raise `max_words` if the session is genuine.",
                 )
             self.words.extend(batch)
+            self.word_ids.extend([event.id] * len(batch))
         return False
+
+    def _sent_twice(self, event_id: str, data: str, batch: list[Word]) -> bool:
+        """Is this frame one the connection already sent? By its id when it has one; else by its
+        content, but only when its times identify a moment: words that all share one start and end
+        (degenerate timings) may repeat legitimately, so such a frame is never taken for a repeat."""
+        if event_id:
+            repeated = event_id in self._seen_ids
+            self._seen_ids.add(event_id)
+            return repeated
+        if len({(w.start_ms, w.end_ms) for w in batch}) < 2 and not (batch and batch[0].end_ms > batch[0].start_ms):
+            return False
+        repeated = data in self._seen_frames
+        self._seen_frames.add(data)
+        return repeated
 
     def finish(self) -> None:
         """The bytes have run out: fail unless the ``end`` event arrived."""
@@ -113,88 +137,140 @@ class WordStreamReader:
             )
 
 
-def order_words(words: Sequence[Word]) -> tuple[tuple[Word, ...], int, bool]:
-    """Stable-sort by start time and drop exact duplicates (a replayed history).
-
-    A duplicate is the same token with the same start and end; the same word
-    spoken twice has different times and is kept.
+def order_words(words: Sequence[Word]) -> tuple[tuple[Word, ...], bool]:
+    """Stable-sort by start time (batches may arrive out of order); nothing is dropped.
 
     Returns:
-        ``(words, duplicates_removed, reordered)``.
+        ``(words, reordered)``.
 
     >>> a, b = Word("a", 0, 1), Word("b", 1, 2)
     >>> order_words([b, a, b])
-    ((Word(text='a', start=0, end=1), Word(text='b', start=1, end=2)), 1, True)
+    ((Word(text='a', start=0, end=1), Word(text='b', start=1, end=2), Word(text='b', start=1, end=2)), True)
     """
     starts = [w.start_ms for w in words]
     reordered = any(later < earlier for earlier, later in zip(starts, starts[1:]))
-    order = sorted(range(len(words)), key=starts.__getitem__) if reordered else range(len(words))
-    seen: set[tuple[str, int, int]] = set()
-    kept: list[Word] = []
-    for index in order:
-        word = words[index]
-        key = (word.text, starts[index], word.end_ms)
-        if key in seen:
-            continue
-        seen.add(key)
-        kept.append(word)
-    return tuple(kept), len(words) - len(kept), reordered
+    if not reordered:
+        return tuple(words), False
+    return tuple(words[i] for i in sorted(range(len(words)), key=starts.__getitem__)), True
 
 
-def merge_replay(before: list[Word], replay: list[Word], *, complete: bool) -> tuple[list[Word], bool]:
-    """Combine what earlier connections collected with what a new one replayed.
+class ReplayContradiction(Exception):
+    """A new connection's history disagrees with what earlier connections delivered.
 
-    Args:
-        before: the words collected so far.
-        replay: the words of the new connection (from its first frame).
-        complete: the new connection delivered the ``end`` event.
+    Attributes:
+        index: the 0-based position of the first word that disagrees.
+        detail: what disagrees, for the message.
+    """
 
-    Returns:
-        ``(words, agreed)``; ``agreed`` is False when the replay contradicted
-        what was collected, so the collection started over from it.
+    def __init__(self, index: int, detail: str) -> None:
+        self.index, self.detail = index, detail
+        super().__init__(detail)
+
+
+class Collection:
+    """The words of a session over all its connections, each word once.
+
+    HeyGen replays the whole history to every subscriber; a server that
+    honours ``Last-Event-ID`` resumes after (or at, or a little before) the
+    last event instead. :meth:`add` tells these apart by event ids when every
+    frame has one, else by content, and raises :class:`ReplayContradiction`
+    when the new connection's history cannot be the same session's.
 
     >>> a, b, c = Word("a", 0, 1), Word("b", 1, 2), Word("c", 2, 3)
-    >>> merge_replay([a, b], [a, b, c], complete=True)     # a full replay, longer
-    ([Word(text='a', start=0, end=1), Word(text='b', start=1, end=2), Word(text='c', start=2, end=3)], True)
-    >>> merge_replay([a, b], [a], complete=False)          # cut again, sooner
-    ([Word(text='a', start=0, end=1), Word(text='b', start=1, end=2)], True)
-    >>> merge_replay([a, b], [c], complete=True)           # resumed after the last word
-    ([Word(text='a', start=0, end=1), Word(text='b', start=1, end=2), Word(text='c', start=2, end=3)], True)
-    >>> merge_replay([a, c], [a, b], complete=False)       # disagrees: start over
-    ([Word(text='a', start=0, end=1), Word(text='b', start=1, end=2)], False)
+    >>> def merged(*connections):
+    ...     collection = Collection()
+    ...     for words in connections:
+    ...         collection.add(list(words), [""] * len(words))
+    ...     return "".join(w.text for w in collection.words), collection.duplicates
+    >>> merged([a, b], [a, b, c]), merged([a, b], [a]), merged([a, b], [b, c]), merged([a, b], [c]), merged([a, b], [])
+    (('abc', 2), ('ab', 1), ('abc', 1), ('abc', 0), ('ab', 0))
     """
-    if not before:
-        return list(replay), True
-    shared = min(len(before), len(replay))
-    if before[:shared] == replay[:shared]:
-        if len(replay) >= len(before):
-            return list(replay), True
-        # A shorter replay that agrees: keep the longer copy unless this one is final.
-        return (list(replay), False) if complete else (before, True)
-    if replay and replay[0] != before[0] and replay[0].start_ms >= before[-1].start_ms and replay[0] not in before:
-        # The server resumed after what we had (it honoured Last-Event-ID).
-        return before + replay, True
-    return list(replay), False
+
+    def __init__(self) -> None:
+        self.words: list[Word] = []
+        self.ids: list[str] = []
+        self.duplicates = 0
+
+    def add(self, words: list[Word], ids: list[str], *, complete: bool = False) -> None:
+        """Merge one connection's words (with the event id of each word's frame)."""
+        if not self.words:
+            self.words, self.ids = list(words), list(ids)
+            return
+        if not words:
+            return  # nothing new: a resumption that only sent the end event, or a cut before any frame
+        if all(ids) and all(self.ids):
+            self._add_by_id(words, ids)
+        else:
+            self._add_by_content(words, ids, complete)
+
+    def _add_by_id(self, words: list[Word], ids: list[str]) -> None:
+        known: dict[str, list[Word]] = {}
+        for word, event_id in zip(self.words, self.ids):
+            known.setdefault(event_id, []).append(word)
+        replayed: dict[str, list[Word]] = {}
+        for word, event_id in zip(words, ids):
+            replayed.setdefault(event_id, []).append(word)
+        for event_id, batch in replayed.items():
+            if event_id not in known:
+                self.words += batch
+                self.ids += [event_id] * len(batch)
+            elif known[event_id] == batch:
+                self.duplicates += len(batch)
+            else:
+                raise ReplayContradiction(
+                    self.words.index(known[event_id][0]), f"event {event_id!r} came back with other words or times"
+                )
+
+    def _add_by_content(self, words: list[Word], ids: list[str], complete: bool) -> None:
+        before = self.words
+        if words[0] == before[0]:  # a replay from the start: the two must agree word for word
+            shared = min(len(before), len(words))
+            for index in range(shared):
+                if before[index] != words[index]:
+                    raise ReplayContradiction(index, f"word {index + 1} is {_shown(words[index])}, not {_shown(before[index])}")
+            if len(words) > len(before):
+                self.words, self.ids = list(words), list(ids)
+            elif complete and len(words) < len(before):
+                raise ReplayContradiction(len(words), f"the complete replay has {len(words)} words, not {len(before)}")
+            self.duplicates += shared
+            return
+        for start in range(1, len(before)):  # a resumption inside what we have: the longest overlap wins
+            overlap = min(len(before) - start, len(words))
+            if before[start : start + overlap] == words[:overlap]:
+                self.duplicates += overlap
+                self.words += words[overlap:]
+                self.ids += ids[overlap:]
+                return
+        if words[0].start_ms >= before[-1].start_ms:  # a resumption after the last word
+            self.words += words
+            self.ids += ids
+            return
+        raise ReplayContradiction(0, f"it starts with {_shown(words[0])}, which is not in what was collected")
+
+
+def _shown(word: Word) -> str:
+    return f"{word.text!r} at {word.start!r}-{word.end!r} s"
 
 
 def result(
     session: SessionInfo,
-    words_in: list[Word],
+    collection: Collection,
     reader: WordStreamReader,
     *,
     connections: int = 1,
-    restarts: int = 0,
+    duplicates: int = 0,
 ) -> Collected:
-    words, duplicates, reordered = order_words(words_in)
+    """What the collector returns: the words in start order, with what was counted on the way."""
+    words, reordered = order_words(collection.words)
+    duplicates += collection.duplicates
     if duplicates or reordered:
-        log.info("stream %r: %d duplicate words removed, reordered: %s", session.stream_id, duplicates, reordered)
+        log.info("stream %r: %d repeated words removed, reordered: %s", session.stream_id, duplicates, reordered)
     stats = CollectStats(
         frames=reader.frames,
-        words_received=len(words_in),
+        words_received=len(words) + duplicates,
         duplicates_removed=duplicates,
         reordered=reordered,
         connections=connections,
-        restarts=restarts,
         repairs=tuple(reader.repairs or ()),
     )
     return Collected(session, words, reader.end_event, stats)
@@ -209,7 +285,9 @@ def read_capture(chunks: Iterable[bytes], session: SessionInfo, *, options: Coll
             if reader.feed(chunk):
                 break
         reader.finish()
-        return result(session, reader.words, reader, connections=0)
+        collection = Collection()
+        collection.add(reader.words, reader.word_ids, complete=True)
+        return result(session, collection, reader, connections=0, duplicates=reader.duplicates)
 
 
 def reader_for(stream_id: str, options: CollectOptions) -> WordStreamReader:

@@ -11,7 +11,9 @@ Realtime Word Timestamps" references; ``docs/collecting.md``):
 Only the ``end`` event makes a transcript complete. A cut stream (reset,
 read timeout, chunked body cut short, EOF without ``end``) is reconnected,
 waiting the server's ``retry`` if it sent one, with ``Last-Event-ID`` if its
-events had ids; :func:`~.reader.merge_replay` joins what each connection brought.
+events had ids; a :class:`~.reader.Collection` keeps each word once over all
+connections, and a connection whose history contradicts the others fails the
+session (:class:`StreamError`): a silent restart could only lose words.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ import time
 
 from transcribe_export.collect.client import HeyGenClient
 from transcribe_export.collect.options import CollectOptions
-from transcribe_export.collect.reader import merge_replay, reader_for, result
+from transcribe_export.collect.reader import Collection, ReplayContradiction, reader_for, result
 from transcribe_export.errors import (
     APIError,
     DeadlineExceededError,
@@ -29,8 +31,9 @@ from transcribe_export.errors import (
     NetworkError,
     NotReadyError,
     SessionFailedError,
+    StreamError,
 )
-from transcribe_export.models import Collected, SessionInfo, Word
+from transcribe_export.models import Collected, SessionInfo
 
 __all__ = ["collect"]
 
@@ -88,8 +91,8 @@ def collect(client: HeyGenClient, stream_id: str, options: CollectOptions | None
     if session.status == "streaming":
         log.info("stream %r is streaming: following it live until its end event", stream_id)
     deadline = time.monotonic() + options.max_duration
-    collected: list[Word] = []
-    connections = restarts = 0
+    collection = Collection()
+    connections = duplicates = 0
     last_id = ""
     while True:
         reader = reader_for(stream_id, options)
@@ -110,21 +113,24 @@ def collect(client: HeyGenClient, stream_id: str, options: CollectOptions | None
         else:
             if not reader.ended:
                 cause = "the stream ended without its 'end' event"
-        collected, agreed = merge_replay(collected, reader.words, complete=reader.ended)
-        if not agreed:
-            restarts += 1
-            log.warning(
-                "stream %r: connection %d replayed a history that differs from what was collected; starting over",
-                stream_id, connections,
-            )
+        duplicates += reader.duplicates
+        try:
+            collection.add(reader.words, reader.word_ids, complete=reader.ended)
+        except ReplayContradiction as contradiction:
+            raise StreamError(
+                f"connection {connections} to the words stream contradicts what the earlier ones delivered"
+                f" ({contradiction.detail}); nothing was written",
+                stream_id=stream_id,
+                hint="Export it again later; if it persists, the server's history of the session is inconsistent.",
+            ) from None
         if reader.ended:
             break
         if connections > client.retry.retries:
             raise IncompleteStreamError(
                 f"the words stream was cut {connections} times without its 'end' event ({cause});"
-                f" {len(collected)} words arrived, so nothing was written",
+                f" {len(collection.words)} words arrived, so nothing was written",
                 stream_id=stream_id,
-                words_received=len(collected),
+                words_received=len(collection.words),
                 hint="Run the export again later, or raise `retries`.",
             )
         last_id = reader.last_event_id or last_id
@@ -134,7 +140,7 @@ def collect(client: HeyGenClient, stream_id: str, options: CollectOptions | None
             else client.retry.backoff_for(connections)
         )
         log.warning("stream %r: %s after %d words; reconnecting in %.1f s", stream_id, cause, len(reader.words), wait)
-        _check_stream_deadline(stream_id, deadline, options, len(collected), wait=wait)
+        _check_stream_deadline(stream_id, deadline, options, len(collection.words), wait=wait)
         time.sleep(wait)
         # A session may have failed meanwhile; don't reconnect to a dead one.
         current = client.get_session(stream_id, deadline=deadline)
@@ -142,7 +148,7 @@ def collect(client: HeyGenClient, stream_id: str, options: CollectOptions | None
             raise _failed(current)
     if session.status != "completed":
         session = _final_status(client, session)
-    return result(session, collected, reader, connections=connections, restarts=restarts)
+    return result(session, collection, reader, connections=connections, duplicates=duplicates)
 
 
 def _final_status(client: HeyGenClient, session: SessionInfo) -> SessionInfo:

@@ -51,7 +51,8 @@ class Scenario:
         status: extra fields for the status answer (``{"status": "error", ...}``).
 
     Connection faults:
-        drop_after: cut the connection (a chunk promised, not sent) after this many frames...
+        drop_after: cut the connection (a chunk promised, not sent) after this many frames
+            (-1: after the last frame, before the ``end`` event)...
         drop_connections: ...on this many connections (then serve normally).
         no_end_connections: close cleanly without the ``end`` event on this
             many connections (-1: always).
@@ -64,6 +65,9 @@ class Scenario:
         bom: start the stream with a UTF-8 BOM.
         multiline: split each frame's JSON over two ``data:`` lines.
         ids: give every frame an ``id:``.
+        resume: how a reconnection with ``Last-Event-ID: N`` is answered: ``after``
+            (frames after N), ``at`` (N again, then the rest) or ``before`` (from
+            N - 2); without it, every connection replays the whole history.
         retry_ms: send a ``retry:`` field first.
         unknown_events: put an ``event: ping`` frame between the frames.
         end_without_data: send ``event: end`` with no data line.
@@ -79,6 +83,8 @@ class Scenario:
         empty: send no words at all, just the ``end`` event.
         replay_differs: connections after the first replay a history in
             which one word has another time.
+        zero_times: every word starts and ends at 0 (degenerate timings, in
+            which the same word legitimately repeats with the same times).
     """
 
     pending_s: float = 0.0
@@ -101,6 +107,7 @@ class Scenario:
     bom: bool = False
     multiline: bool = False
     ids: bool = False
+    resume: str | None = None
     retry_ms: int | None = None
     unknown_events: bool = False
     end_without_data: bool = False
@@ -111,6 +118,7 @@ class Scenario:
     huge_frame_bytes: int | None = None
     empty: bool = False
     replay_differs: bool = False
+    zero_times: bool = False
 
 
 #: name -> (scenario, what it shows). ``--`` in an id selects one.
@@ -147,6 +155,11 @@ BUILTIN: dict[str, tuple[Scenario, str]] = {
     "redirect": (Scenario(redirect=True), "the words endpoint redirects to another port (set by the emulator's redirect target)"),
     "empty": (Scenario(empty=True), "a session with no words"),
     "replay-differs": (Scenario(drop_after=3, replay_differs=True), "cut after 3 frames, then a replay that disagrees"),
+    "resume-after": (Scenario(ids=True, drop_after=3, resume="after"), "cut after frame 3; the reconnection resumes after it"),
+    "resume-at": (Scenario(ids=True, drop_after=3, resume="at"), "cut after frame 3; the reconnection sends frame 3 again"),
+    "resume-before": (Scenario(ids=True, drop_after=3, resume="before"), "cut after frame 3; the reconnection starts at frame 1"),
+    "resume-end-only": (Scenario(ids=True, drop_after=-1, resume="after"), "cut before end; the reconnection sends only end"),
+    "zero-times": (Scenario(zero_times=True), "every word at 0-0 s: repeated words with identical times, all kept"),
     "error": (Scenario(status={"status": "error", "error_message": "avatar failed to load"}), "status error with error_message"),
 }
 
@@ -251,6 +264,13 @@ def _break_word(frame: str, kind: str) -> str:
     return json.dumps(batch, ensure_ascii=False)  # allow_nan: NaN is the point
 
 
+def _zero_times(frame: str) -> str:
+    batch = json.loads(frame)
+    for word in batch["words"]:
+        word["start"] = word["end"] = 0
+    return json.dumps(batch, ensure_ascii=False)
+
+
 def frames_for(data: SessionData, scenario: Scenario, connection: int) -> list[str]:
     """The WordBatch texts to send on a connection (1-based), after content faults."""
     frames = [] if scenario.empty else list(data.frames)
@@ -266,6 +286,8 @@ def frames_for(data: SessionData, scenario: Scenario, connection: int) -> list[s
     if scenario.huge_frame_bytes:
         big = {"words": [{"word": "x" * scenario.huge_frame_bytes, "start": 99.0, "end": 99.5}]}
         frames.insert(min(1, len(frames)), json.dumps(big))
+    if scenario.zero_times:
+        frames = [_zero_times(frame) for frame in frames]
     if scenario.shuffle:
         frames.reverse()
     if scenario.duplicate:
@@ -289,13 +311,28 @@ def render_event(data: str, scenario: Scenario, number: int, event: str | None =
     return (eol.join(lines) + eol + eol).encode("utf-8")
 
 
-def render_stream(data: SessionData, scenario: Scenario, connection: int) -> tuple[list[bytes], bytes | None]:
-    """The events of one connection as bytes, and the end event (``None``: leave it out).
+def first_frame(scenario: Scenario, last_event_id: str | None) -> int:
+    """The 1-based number of the first frame a connection sends, after ``Last-Event-ID``.
+
+    >>> first_frame(Scenario(resume="after"), "3"), first_frame(Scenario(resume="at"), "3"), first_frame(Scenario(), "3")
+    (4, 3, 1)
+    """
+    if not scenario.resume or not last_event_id or not last_event_id.isdigit():
+        return 1
+    last = int(last_event_id)
+    return {"after": last + 1, "at": last, "before": max(1, last - 2)}[scenario.resume]
+
+
+def render_stream(
+    data: SessionData, scenario: Scenario, connection: int, *, first: int = 1
+) -> tuple[list[bytes], bytes | None]:
+    """The events of one connection as bytes, from frame ``first`` on, and the end event (``None``: leave it out).
 
     The BOM and the ``retry`` field ride on the first event.
     """
     events: list[bytes] = []
-    for number, frame in enumerate(frames_for(data, scenario, connection), 1):
+    frames = frames_for(data, scenario, connection)
+    for number, frame in enumerate(frames[first - 1 :], first):
         if scenario.unknown_events:
             events.append(render_event('{"t": %d}' % number, scenario, number, event="ping"))
         events.append(render_event(frame, scenario, number))

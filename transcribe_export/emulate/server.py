@@ -39,7 +39,14 @@ from urllib.parse import unquote
 
 import yaml
 
-from transcribe_export.emulate.scenarios import Scenario, SessionData, load_scenario_file, render_stream, scenario_for_id
+from transcribe_export.emulate.scenarios import (
+    Scenario,
+    SessionData,
+    first_frame,
+    load_scenario_file,
+    render_stream,
+    scenario_for_id,
+)
 from transcribe_export.errors import ConfigurationError
 from transcribe_export.write.files import safe_name
 
@@ -145,7 +152,7 @@ class _Handler(BaseHTTPRequestHandler):
             self.end_headers()
         else:
             try:
-                self._send_stream(session.data, scenario, live, count - len(errors))
+                self._send_stream(session.data, scenario, live, count - len(errors), self.headers.get("Last-Event-ID"))
             except (BrokenPipeError, ConnectionResetError):
                 log.debug("emulator: the client went away during %r", stream_id)
 
@@ -172,28 +179,34 @@ class _Handler(BaseHTTPRequestHandler):
             if scenario.keepalive_s and end - time.monotonic() > 0:
                 self._chunk(b": keep-alive" + scenario.eol.encode())
 
-    def _send_stream(self, data: SessionData, scenario: Scenario, live: "_Timeline", connection: int) -> None:
-        events, end = render_stream(data, scenario, connection)
+    def _send_stream(
+        self, data: SessionData, scenario: Scenario, live: "_Timeline", connection: int, last_event_id: str | None
+    ) -> None:
+        first = first_frame(scenario, last_event_id)
+        events, end = render_stream(data, scenario, connection, first=first)
         self.send_response(200)
         self.send_header("Content-Type", "text/event-stream")
         self.send_header("Cache-Control", "no-cache")
         self.send_header("Transfer-Encoding", "chunked")
         self.end_headers()
         cut = scenario.drop_after is not None and connection <= scenario.drop_connections
-        for number, event in enumerate(events):
-            if cut and number == scenario.drop_after:
+        cut_at = len(events) if scenario.drop_after == -1 else scenario.drop_after
+        for number, event in enumerate([*events, b""]):
+            if cut and number == cut_at:
                 # A chunk that promises 100 bytes and delivers 9: a cut, not an end.
                 self.wfile.write(b"64\r\ndata: par")
                 self.wfile.flush()
                 self.close_connection = True
                 self.connection.shutdown(socket.SHUT_RDWR)
                 return
+            if number == len(events):
+                break
             if scenario.idle_after is not None and number == scenario.idle_after:
                 self._wait(scenario.idle_s, scenario)
-            self._wait(live.until_frame(number), scenario)
+            self._wait(live.until_frame(first - 1 + number), scenario)
             self._send(event, scenario)
         if end is not None:
-            self._wait(live.until_frame(len(events)), scenario)
+            self._wait(live.until_frame(first - 1 + len(events)), scenario)
             self._send(end, scenario)
         self.wfile.write(b"0\r\n\r\n")
         self.wfile.flush()
