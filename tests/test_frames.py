@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from transcribe_export.collect.frames import parse_word_batch
 from transcribe_export.collect.reader import WordStreamReader, order_words
@@ -117,3 +121,44 @@ def test_a_frame_sent_twice_is_dropped_once_by_id_or_by_timed_content() -> None:
         reader = WordStreamReader("s")
         reader.feed(body + b"event: end\n\n")
         assert (len(reader.words), reader.duplicates) == (kept, dropped), body
+
+
+# -- fuzzing: whatever a server sends, only clean errors -----------------------
+
+JSONISH = st.one_of(
+    st.text(),
+    st.recursive(
+        st.none() | st.booleans() | st.floats(allow_nan=True, allow_infinity=True) | st.integers() | st.text(max_size=5),
+        lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.sampled_from(["words", "word", "start", "end", "x"]), inner, max_size=4),
+    ).map(lambda value: json.dumps(value)),
+    st.integers(min_value=1, max_value=3000).map(lambda depth: "[" * depth + "]" * (depth // 2)),
+)
+
+
+@given(data=JSONISH, lenient=st.booleans())
+def test_the_frame_validator_raises_only_its_own_error(data: str, lenient: bool) -> None:
+    repairs: list = [] if lenient else None  # type: ignore[assignment]
+    try:
+        words = parse_word_batch(data, stream_id="fuzz", frame=1, repairs=repairs)
+    except InvalidFrameError as error:
+        assert not lenient and error.stream_id == "fuzz" and "\n" not in str(error)
+    else:
+        assert all(0 <= w.start <= w.end <= 359_999.999 for w in words)
+
+
+@given(body=st.binary(max_size=600), split=st.integers(min_value=1, max_value=64))
+def test_the_reader_ends_cleanly_or_with_a_stream_error_on_any_bytes(body: bytes, split: int) -> None:
+    reader = WordStreamReader("fuzz", max_frame_bytes=1024)
+    try:
+        for offset in range(0, len(body), split):
+            if reader.feed(body[offset : offset + split]):
+                break
+        reader.finish()
+    except StreamError as error:
+        assert error.stream_id == "fuzz"
+
+
+@given(body=st.lists(st.sampled_from([b"data: ", b"event: end", b"id: 1", b"\n", b"\r", b'{"words": [', b"]}", b"[" * 50,
+                                      b'{"word": "a", "start": 0, "end": 1}', b",", b"\xff", b": c"]), max_size=40))
+def test_the_reader_on_sse_shaped_noise(body: list[bytes]) -> None:
+    test_the_reader_ends_cleanly_or_with_a_stream_error_on_any_bytes.hypothesis.inner_test(b"".join(body), 7)  # type: ignore[attr-defined]

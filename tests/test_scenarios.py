@@ -183,6 +183,9 @@ FAILING = [
     ("bad-nan--product-demo", [], "frame 2 holds NaN, which is not a finite number (JSON has no NaN)."),
     ("bad-infinity--product-demo", [], "frame 2 holds Infinity, which is not a finite number (JSON has no Infinity)."),
     ("bad-negative--product-demo", [], "frame 2: words[0].start is -1.5, a negative time."),
+    ("bad-far-future--product-demo", [],
+     "frame 2: words[0].start is 1.7e+18, past 99:59:59.999, the latest time a subtitle file can hold."),
+    ("deep-nesting--product-demo", [], "frame 2 is not valid JSON (it is nested too deeply to read)."),
     ("huge-frame--product-demo", [], "frame 2 is larger than the 1,048,576-byte limit. Raise --max-frame-bytes if the frame is genuine."),
     ("error--product-demo", [], "HeyGen reports the session failed: avatar failed to load."),
     ("no-end--product-demo", ["--retries", "1"],
@@ -208,7 +211,7 @@ def test_reversed_times_fail(emu: Emulator, tmp_path: Path) -> None:
     assert "frame 2: words[0].end is " in result.stderr and ", before its start " in result.stderr
 
 
-@pytest.mark.parametrize("kind", ["missing-word", "missing-start", "non-string", "negative", "reversed"])
+@pytest.mark.parametrize("kind", ["missing-word", "missing-start", "non-string", "negative", "reversed", "far-future"])
 def test_lenient_drops_the_bad_word_and_records_it(kind: str, emu: Emulator, tmp_path: Path) -> None:
     stream_id = f"bad-{kind}--product-demo"
     result = export(emu, stream_id, tmp_path, "--lenient")
@@ -377,3 +380,35 @@ def test_redirect_from_a_scenario_file(tmp_path: Path) -> None:
             result = export(emulator, "moved", tmp_path / "out")
     assert result.exit_code == 1 and "HeyGen answered 307 with a redirect to 127.0.0.2:" in result.stderr
     assert other.seen == []
+
+
+def test_a_bad_session_never_stops_the_batch(emu: Emulator, tmp_path: Path) -> None:
+    ids = ["es-bienvenida", "bad-far-future--product-demo", "deep-nesting--product-demo", "ja-tutorial"]
+    result = export(emu, ids[0], tmp_path, *ids[1:])
+    assert result.exit_code == 1
+    assert len([line for line in result.stderr.splitlines() if line.startswith("Error: ")]) == 2
+    assert outputs(tmp_path) == sorted(f"{i}.{s}" for i in ("es-bienvenida", "ja-tutorial") for s in ("json", "srt", "vtt"))
+    assert "Traceback" not in result.stderr
+
+
+def test_a_bug_in_one_session_is_that_sessions_alone(emu: Emulator, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Fault injection: the pipeline raises an unexpected exception for one id only.
+    from transcribe_export.run import batch
+
+    real = batch.export_session
+
+    def flaky(stream_id: str, **options: object) -> object:
+        if stream_id == "product-demo":
+            raise RuntimeError("boom")
+        return real(stream_id, **options)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(batch, "export_session", flaky)
+    report = tmp_path / "report.json"
+    result = export(emu, "es-bienvenida", tmp_path / "out", "product-demo", "ja-tutorial", "--report", str(report))
+    assert result.exit_code == 70
+    assert ("Error: stream 'product-demo': an internal error (RuntimeError: boom); nothing was written. This is a bug"
+            " in transcribe-export: please report it with the traceback logged above.") in result.stderr
+    assert "Traceback (most recent call last):" in result.stderr  # a bug shows its traceback, in the log
+    assert sorted(outputs(tmp_path / "out")) == sorted(f"{i}.{s}" for i in ("es-bienvenida", "ja-tutorial") for s in ("json", "srt", "vtt"))
+    sessions = {s["stream_id"]: s for s in json.loads(report.read_text(encoding="utf-8"))["sessions"]}
+    assert sessions["product-demo"]["bug"] is True and sessions["product-demo"]["permanent"] is False

@@ -34,6 +34,7 @@ from transcribe_export.write import DEFAULT_FORMATS, FORMATS, parse_formats
 __all__ = ["main"]
 
 log = logging.getLogger("transcribe_export")
+EX_SOFTWARE = 70  # sysexits.h: an internal error (a bug); the other sessions still ran
 
 
 def _default(function: Callable[..., Any], name: str) -> Any:
@@ -124,6 +125,8 @@ class _Reporter:
         if self.stop.signals:
             click.echo(f"Stopped after {len(outcomes)} of {self.total}; run again to do the rest.", err=True)
             _exit(128 + self.stop.signals[0])
+        if any(o.bug for o in outcomes):
+            _exit(EX_SOFTWARE)
         if self.counts["failed"]:
             _exit(1)
         _exit(NotReadyError.exit_code if self.counts["not-ready"] else 0)
@@ -180,7 +183,8 @@ def main() -> None:
       HEYGEN_API_KEY=... transcribe-export export STREAM_ID -o subtitles/
 
     Exit status: 0 all written; 1 some stream failed; 2 bad usage or
-    configuration; 75 nothing failed but some sessions were not ready (--no-wait).
+    configuration; 70 a bug failed some stream (the others still ran);
+    75 nothing failed but some sessions were not ready (--no-wait).
     """
 
 

@@ -17,14 +17,16 @@ from typing import Any
 from transcribe_export.errors import InvalidFrameError
 from transcribe_export.models import Repair, Word
 
-__all__ = ["NonFiniteNumberError", "parse_word_batch", "strict_loads", "validate_word"]
+__all__ = ["MAX_SECONDS", "NonFiniteNumberError", "parse_word_batch", "strict_loads", "validate_word"]
 
 log = logging.getLogger(__name__)
 
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
 _NUMBER = (int, float)
-_FINITE_LIMIT = 1e300  # larger values (and NaN, which fails every comparison) take the careful path
+#: The latest time a subtitle file can hold: SRT writes hours with two digits (99:59:59,999),
+#: and HeyGen caps a session at one hour, so a later time is a broken frame, not a long session.
+MAX_SECONDS = 359_999.999
 
 
 class NonFiniteNumberError(ValueError):
@@ -49,7 +51,11 @@ def strict_loads(text: str) -> Any:
     ...
     transcribe_export.collect.frames.NonFiniteNumberError: NaN is not a finite number (JSON has no NaN)
     """
-    return json.loads(text, parse_constant=_reject_constant)
+    try:
+        return json.loads(text, parse_constant=_reject_constant)
+    except RecursionError:
+        # Deep nesting ([[[[…) exhausts Python's stack in the C decoder; JSON allows it, we can't.
+        raise ValueError("it is nested too deeply to read") from None
 
 
 def _describe(value: Any) -> str:
@@ -84,7 +90,7 @@ def validate_word(item: Any) -> tuple[Word | None, str | None, str | None]:
         end: Any = item.get("end")
         if (
             type(text) is str and type(start) in _NUMBER and type(end) in _NUMBER
-            and 0 <= start <= end < _FINITE_LIMIT and not _SURROGATE.search(text)
+            and 0 <= start <= end <= MAX_SECONDS and not _SURROGATE.search(text)
         ):
             return Word(text, start, end), None, None
     if not isinstance(item, dict):
@@ -109,6 +115,8 @@ def validate_word(item: Any) -> tuple[Word | None, str | None, str | None]:
             return None, key, f"is {_describe(value)}, not a finite number"
         if value < 0:
             return None, key, f"is {_describe(value)}, a negative time"
+        if value > MAX_SECONDS:
+            return None, key, f"is {_describe(value)}, past 99:59:59.999, the latest time a subtitle file can hold"
     if end < start:
         return None, "end", f"is {_describe(end)}, before its start {_describe(start)}"
     return Word(text, start, end), None, None

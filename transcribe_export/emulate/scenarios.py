@@ -76,7 +76,8 @@ class Scenario:
         garbage_frame: replace frame N (1-based) with text that is not JSON.
         bad_word: break the first word of frame 2: ``missing-word``,
             ``missing-start``, ``non-string``, ``nan``, ``infinity``,
-            ``negative``, ``reversed``.
+            ``negative``, ``reversed``, ``far-future`` (1.7e18 s).
+        deep_frame: replace frame N (1-based) with 100,000 nested ``[``.
         shuffle: send the frames in reverse order (out-of-order batches).
         duplicate: send every frame twice (a replayed history).
         huge_frame_bytes: add one frame holding a word this many bytes long.
@@ -112,6 +113,7 @@ class Scenario:
     unknown_events: bool = False
     end_without_data: bool = False
     garbage_frame: int | None = None
+    deep_frame: int | None = None
     bad_word: str | None = None
     shuffle: bool = False
     duplicate: bool = False
@@ -148,6 +150,8 @@ BUILTIN: dict[str, tuple[Scenario, str]] = {
     "bad-infinity": (Scenario(bad_word="infinity"), "an end time of Infinity"),
     "bad-negative": (Scenario(bad_word="negative"), "a negative start time"),
     "bad-reversed": (Scenario(bad_word="reversed"), "an end time before the start"),
+    "bad-far-future": (Scenario(bad_word="far-future"), "a time of 1.7e18 s, past what a subtitle file can hold"),
+    "deep-nesting": (Scenario(deep_frame=2), "frame 2 is 100,000 nested ["),
     "shuffled": (Scenario(shuffle=True), "batches out of order"),
     "duplicated": (Scenario(duplicate=True), "every batch sent twice"),
     "huge-frame": (Scenario(huge_frame_bytes=5 * 1024 * 1024), "a 5 MB frame (over the 1 MiB limit)"),
@@ -261,6 +265,8 @@ def _break_word(frame: str, kind: str) -> str:
         word["start"] = -1.5
     elif kind == "reversed":
         word["start"], word["end"] = word["end"] + 1, word["start"]
+    elif kind == "far-future":
+        word["start"] = word["end"] = 1.7e18
     return json.dumps(batch, ensure_ascii=False)  # allow_nan: NaN is the point
 
 
@@ -283,6 +289,8 @@ def frames_for(data: SessionData, scenario: Scenario, connection: int) -> list[s
         frames[1] = _break_word(frames[1], scenario.bad_word)
     if scenario.garbage_frame and len(frames) >= scenario.garbage_frame:
         frames[scenario.garbage_frame - 1] = '{"words": [ this is not json'
+    if scenario.deep_frame and len(frames) >= scenario.deep_frame:
+        frames[scenario.deep_frame - 1] = "[" * 100_000
     if scenario.huge_frame_bytes:
         big = {"words": [{"word": "x" * scenario.huge_frame_bytes, "start": 99.0, "end": 99.5}]}
         frames.insert(min(1, len(frames)), json.dumps(big))

@@ -78,6 +78,7 @@ class SessionOutcome:
         cues: cues written.
         seconds: how long it took.
         permanent: a failure that will not go away by itself.
+        bug: the failure was an unexpected exception (its traceback is in the log).
     """
 
     stream_id: str
@@ -88,6 +89,7 @@ class SessionOutcome:
     cues: int = 0
     seconds: float = 0.0
     permanent: bool = False
+    bug: bool = False
 
     def as_dict(self) -> dict[str, Any]:
         """For the ``--report`` file."""
@@ -305,6 +307,8 @@ def export(
                 permanent = isinstance(error, PERMANENT)
                 outcome = SessionOutcome(stream_id, "failed", str(error), seconds=time.monotonic() - started, permanent=permanent)
                 return outcome, None
+            except Exception as error:  # noqa: BLE001 - a bug in one session must not stop the others
+                return _bug(stream_id, error, started), None
             outcome = SessionOutcome(
                 stream_id, "exported", None, tuple(f"{name}.{fmt}" for fmt in chosen), len(transcript.words),
                 len(transcript.cues), time.monotonic() - started,
@@ -374,12 +378,24 @@ def convert(
             written = write_transcript(transcript, folder, chosen, name=name, word_timing=word_timing)
         except TranscribeExportError as error:
             return SessionOutcome(name, "failed", str(error), seconds=time.monotonic() - started), None
+        except Exception as error:  # noqa: BLE001 - a bug in one file must not stop the others
+            return _bug(name, error, started), None
         files_written = tuple(path.name for path in written)
         seconds = time.monotonic() - started
         return SessionOutcome(name, "exported", None, files_written, len(transcript.words), len(transcript.cues), seconds), None
 
     _run(list(names), one, 1, results, on_done, stop, None)
     return [results[name] for name in names if name in results]
+
+
+def _bug(stream_id: str, error: Exception, started: float) -> SessionOutcome:
+    """An unexpected exception: its traceback to the log, a one-line failure for this session only."""
+    log.error("stream %r: unexpected %s", stream_id, type(error).__name__, exc_info=error)
+    reason = (
+        f"stream {stream_id!r}: an internal error ({type(error).__name__}: {error}); nothing was written."
+        " This is a bug in transcribe-export: please report it with the traceback logged above."
+    )
+    return SessionOutcome(stream_id, "failed", reason, seconds=time.monotonic() - started, bug=True)
 
 
 def _run(
