@@ -24,7 +24,7 @@ from transcribe_export._version import __version__
 from transcribe_export.checker import check as check_files
 from transcribe_export.collect.options import CONNECT_TIMEOUT, DEFAULT_BASE_URL, READ_TIMEOUT, CollectOptions
 from transcribe_export.collect.retry import RetryPolicy
-from transcribe_export.errors import ConfigurationError, NotReadyError, TranscribeExportError
+from transcribe_export.errors import ConfigurationError, NotReadyError, TranscribeExportError, printable
 from transcribe_export.resources import bundled_dir
 from transcribe_export.run import batch
 from transcribe_export.run.batch import SessionOutcome
@@ -62,11 +62,12 @@ class _Checked(click.ParamType):  # type: ignore[type-arg]
 
 
 def _flags(message: str, ctx: click.Context) -> str:
-    """A library message with its parameter names (quoted `like_this`) worded as this command's flags."""
+    """A library message with its parameter names (quoted `like_this`) worded as this command's flags,
+    on one printable line (text from a server or a file never reaches the terminal raw)."""
     for param in ctx.command.params:
         if param.name and param.opts and param.opts[0].startswith("-"):
             message = message.replace(f"`{param.name}`", max(param.opts, key=len))
-    return message
+    return printable(message)
 
 
 class _Command(click.Command):
@@ -94,8 +95,8 @@ def _exit(code: int) -> NoReturn:
 class _Reporter:
     """Shows each outcome as it comes (and a progress bar on a terminal), stops on a signal, ends with the exit code."""
 
-    def __init__(self, total: int, label: str, ctx: click.Context) -> None:
-        self.total, self.ctx = total, ctx
+    def __init__(self, total: int, label: str, ctx: click.Context, *, json_lines: bool = False) -> None:
+        self.total, self.ctx, self.json_lines = total, ctx, json_lines
         self.counts = dict.fromkeys(batch.OUTCOMES, 0)
         self.stop = batch.Stop()
         self.show_bar = total > 1 and sys.stderr.isatty()
@@ -105,7 +106,7 @@ class _Reporter:
         self.counts[outcome.outcome] += 1
         reason = _flags(outcome.reason, self.ctx) if outcome.reason else ""
         if outcome.outcome == "failed":
-            click.echo(f"{chr(10) if self.show_bar else ''}Error: {reason}", err=True)
+            self._error(reason)
         elif outcome.outcome == "exported":
             files = ", ".join(outcome.files)
             log.info("stream %r: exported: %d words, %d cues, %.1f s -> %s", outcome.stream_id, outcome.words, outcome.cues,
@@ -115,13 +116,26 @@ class _Reporter:
         if self.show_bar:
             self.bar.update(1)
 
+    def _error(self, message: str) -> None:
+        """An ``Error:`` line on stderr, or with ``--log-format json`` an ERROR record like every other line."""
+        if self.json_lines:
+            log.error("%s", message)
+        else:
+            click.echo(f"{chr(10) if self.show_bar else ''}Error: {message}", err=True)
+
     def run(self, work: Callable[..., list[SessionOutcome]], items: Sequence[Any], **options: Any) -> NoReturn:
         """Run ``work`` over ``items`` with this reporter, then exit with the code the outcomes call for."""
         with self.stop.on_signals(lambda: click.echo("\nStopping: nothing new starts; what is under way finishes.", err=True)):
             with self.bar if self.show_bar else contextlib.nullcontext():
                 outcomes = work(items, **options, on_done=self, stop=self.stop)
         if self.counts["failed"]:
-            click.echo(f"{self.counts['failed']} of {self.total} failed.", err=True)
+            summary = f"{self.counts['failed']} of {self.total} failed"
+            if len(outcomes) < self.total and not self.stop.signals:
+                summary += f"; {self.total - len(outcomes)} not started"
+            if self.json_lines:
+                log.error("%s.", summary)
+            else:
+                click.echo(f"{summary}.", err=True)
         if self.stop.signals:
             click.echo(f"Stopped after {len(outcomes)} of {self.total}; run again to do the rest.", err=True)
             _exit(128 + self.stop.signals[0])
@@ -258,7 +272,7 @@ def export(ctx: click.Context, /, stream_ids: tuple[str, ...], ids_file: str | N
     """
     logs.configure(verbose, log_format, rewrite=functools.partial(_flags, ctx=ctx))
     ids = batch.read_ids(stream_ids, ids_file)
-    _Reporter(len(ids), "Exporting", ctx).run(batch.export, ids, **options)
+    _Reporter(len(ids), "Exporting", ctx, json_lines=log_format == "json").run(batch.export, ids, **options)
 
 
 @main.command()

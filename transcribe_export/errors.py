@@ -28,9 +28,12 @@ formats a ``requests`` exception (whose ``.request.headers`` hold the key).
 
 from __future__ import annotations
 
+import re
+
 __all__ = [
     "APIError",
     "bad_value",
+    "printable",
     "AuthenticationError",
     "ConfigurationError",
     "IncompleteStreamError",
@@ -45,6 +48,21 @@ __all__ = [
     "StreamError",
     "TranscribeExportError",
 ]
+
+
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
+def printable(text: str) -> str:
+    r"""Text from outside (a server, a file, an id) made safe to show on one terminal line.
+
+    Control characters (ESC sequences that retitle a terminal or erase lines, newlines that
+    forge a second line, bidi overrides that reorder it) are shown as escapes instead.
+
+    >>> printable("ok\x1b]0;pwned\x07\nError: fake")
+    'ok\\x1b]0;pwned\\x07\\nError: fake'
+    """
+    return _CONTROL.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
 
 
 class TranscribeExportError(Exception):

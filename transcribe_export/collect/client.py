@@ -22,7 +22,7 @@ import re
 import time
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Iterator, Sequence
 from urllib.parse import quote, urlsplit
 
 import requests
@@ -40,8 +40,9 @@ from transcribe_export.errors import (
     NetworkError,
     NotFoundError,
     StreamError,
+    printable,
 )
-from transcribe_export.models import SessionInfo
+from transcribe_export.models import SessionInfo, Word
 
 __all__ = ["DEFAULT_BASE_URL", "HeyGenClient", "is_loopback_url"]
 
@@ -201,26 +202,55 @@ class HeyGenClient:
 
     @staticmethod
     def _check_base_url(url: str, allow_insecure_http: bool) -> str:
-        parts = urlsplit(url)
+        try:
+            parts = urlsplit(url)
+            parts.port  # noqa: B018 - raises for a port that is not a number
+        except ValueError:
+            raise ConfigurationError("the base URL is not a valid URL", key="base_url",
+                                     hint="Use the form https://api.heygen.com.") from None
+        if "@" in parts.netloc or parts.query or parts.fragment:
+            # It may hold a password or a token: refuse it without repeating any of it.
+            raise ConfigurationError(
+                "the base URL holds a user name, password, query or fragment, which is not used and not shown",
+                key="base_url",
+                hint="Give only the scheme, host, port and path; put credentials in HEYGEN_API_KEY.",
+            )
+        shown = printable(url)
         if parts.scheme not in ("http", "https") or not parts.hostname:
             raise ConfigurationError(
-                f"the base URL {url!r} is not an http(s) URL with a host",
+                f"the base URL {shown!r} is not an http(s) URL with a host",
                 key="base_url",
                 hint="Use the form https://api.heygen.com.",
             )
-        if parts.query or parts.fragment or parts.username or parts.password:
-            raise ConfigurationError(
-                f"the base URL {url!r} may hold only a scheme, host, port and path",
-                key="base_url",
-                hint="Put credentials in HEYGEN_API_KEY, never in the URL.",
-            )
         if parts.scheme == "http" and not allow_insecure_http and not is_loopback_url(url):
             raise ConfigurationError(
-                f"the base URL {url!r} is plain http, which would send the API key unencrypted",
+                f"the base URL {shown!r} is plain http, which would send the API key unencrypted",
                 key="base_url",
                 hint="Use https, or `allow_insecure_http` if this is really wanted.",
             )
         return url.rstrip("/")
+
+    def redact(self, text: str, *, one_line: bool = True) -> str:
+        """Text from the server with this client's key and token taken out (and, for a message,
+        control characters escaped onto one printable line).
+
+        A server (or a proxy) may echo the credentials it was sent; nothing the tool
+        shows, logs or writes may repeat them.
+        """
+        for secret in (self._api_key, self._bearer):
+            if secret and secret in text:
+                text = text.replace(secret, "[redacted]")
+        return printable(text) if one_line else text
+
+    def redact_words(self, words: Sequence[Word]) -> list[Word]:
+        """The words, with any that holds this client's key or token redacted (text only; times kept)."""
+        secrets_ = [s for s in (self._api_key, self._bearer) if s]
+        if not secrets_:
+            return list(words)
+        return [
+            Word(self.redact(w.text, one_line=False), w.start, w.end) if any(s in w.text for s in secrets_) else w
+            for w in words
+        ]
 
     def __repr__(self) -> str:
         auth = "x-api-key" if self._api_key else "bearer" if self._bearer else "none"
@@ -324,7 +354,8 @@ class HeyGenClient:
                 hint="Check the network, or HEYGEN_BASE_URL / `base_url`.",
             ) from None
         if 300 <= response.status_code < 400:
-            location = urlsplit(response.headers.get("Location", "")).netloc or "an unnamed location"
+            where = urlsplit(response.headers.get("Location", "")).netloc.rpartition("@")[2]  # never its user info
+            location = self.redact(where or "an unnamed location")
             response.close()
             raise APIError(
                 f"HeyGen answered {response.status_code} with a redirect to {location}; redirects are refused"
@@ -345,6 +376,7 @@ class HeyGenClient:
 
     def _http_error(self, stream_id: str, url: str, response: requests.Response) -> APIError:
         code, message = _error_body(response)
+        code, message = (self.redact(code) if code else None), self.redact(message)
         status = response.status_code
         detail = f"{status} {code}: {message}" if code else f"{status}: {message}"
         path = urlsplit(url).path
@@ -390,11 +422,12 @@ class HeyGenClient:
             ) from None
         finally:
             response.close()
+        end_reason, error_message = _opt_str(data.get("end_reason")), _opt_str(data.get("error_message"))
         return SessionInfo(
             stream_id=stream_id,
-            status=status,
-            end_reason=_opt_str(data.get("end_reason")),
-            error_message=_opt_str(data.get("error_message")),
+            status=self.redact(status),
+            end_reason=self.redact(end_reason) if end_reason is not None else None,
+            error_message=self.redact(error_message) if error_message is not None else None,
         )
 
     @contextmanager
@@ -422,7 +455,7 @@ class HeyGenClient:
             content_type = response.headers.get("Content-Type", "")
             if content_type.split(";")[0].strip().lower() != "text/event-stream":
                 raise StreamError(
-                    f"the words endpoint answered with Content-Type {content_type!r}, not text/event-stream",
+                    f"the words endpoint answered with Content-Type {self.redact(content_type)!r}, not text/event-stream",
                     stream_id=stream_id,
                     hint="Check HEYGEN_BASE_URL / `base_url` points at HeyGen's API.",
                 )

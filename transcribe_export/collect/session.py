@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import logging
 import time
+from dataclasses import replace
 
 from transcribe_export.collect.client import HeyGenClient
 from transcribe_export.collect.options import CollectOptions
@@ -148,7 +149,10 @@ def collect(client: HeyGenClient, stream_id: str, options: CollectOptions | None
             raise _failed(current)
     if session.status != "completed":
         session = _final_status(client, session)
-    return result(session, collection, reader, connections=connections, duplicates=duplicates)
+    collected = result(session, collection, reader, connections=connections, duplicates=duplicates)
+    # A server that echoes the credentials must not get them into a file either.
+    end_event = client.redact(collected.end_event, one_line=False) if collected.end_event is not None else None
+    return replace(collected, words=tuple(client.redact_words(collected.words)), end_event=end_event)
 
 
 def _final_status(client: HeyGenClient, session: SessionInfo) -> SessionInfo:

@@ -49,6 +49,9 @@ class Scenario:
         redirect: answer the words request with a 307 to the emulator's redirect target.
         redirect_words: the same, to this base URL instead.
         status: extra fields for the status answer (``{"status": "error", ...}``).
+        echo: a hostile server: the credentials it was sent come back in its 401
+            message, its status ``error_message``, the first word and the end
+            event, wrapped in terminal escape sequences and a forged ``Error:`` line.
 
     Connection faults:
         drop_after: cut the connection (a chunk promised, not sent) after this many frames
@@ -97,6 +100,7 @@ class Scenario:
     redirect: bool = False
     redirect_words: str | None = None
     status: dict[str, Any] | None = None
+    echo: bool = False
     drop_after: int | None = None
     drop_connections: int = 1
     no_end_connections: int = 0
@@ -165,6 +169,8 @@ BUILTIN: dict[str, tuple[Scenario, str]] = {
     "resume-end-only": (Scenario(ids=True, drop_after=-1, resume="after"), "cut before end; the reconnection sends only end"),
     "zero-times": (Scenario(zero_times=True), "every word at 0-0 s: repeated words with identical times, all kept"),
     "error": (Scenario(status={"status": "error", "error_message": "avatar failed to load"}), "status error with error_message"),
+    "echo": (Scenario(echo=True), "the key sent comes back in the 401 message, a word and the end event, with escapes"),
+    "echo-error": (Scenario(echo=True, status={"status": "error"}), "the key comes back in error_message, with escapes"),
 }
 
 
@@ -319,6 +325,20 @@ def render_event(data: str, scenario: Scenario, number: int, event: str | None =
     return (eol.join(lines) + eol + eol).encode("utf-8")
 
 
+#: What a hostile server wraps around an echoed credential: an OSC that retitles the
+#: terminal, an erase-line, and a newline that forges an error line of its own.
+HOSTILE = "\x1b]0;owned\x07\x1b[2K{secret}\nError: stream 'forged': this line was written by the server"
+
+
+def echo_frames(frames: list[str], end_data: str | None, secret: str) -> tuple[list[str], str]:
+    """The ``echo`` scenario's words stream: the first word is the secret, the end event holds it."""
+    if frames:
+        batch = json.loads(frames[0])
+        batch["words"][0]["word"] = secret
+        frames = [json.dumps(batch, ensure_ascii=False), *frames[1:]]
+    return frames, json.dumps({"echo": secret})
+
+
 def first_frame(scenario: Scenario, last_event_id: str | None) -> int:
     """The 1-based number of the first frame a connection sends, after ``Last-Event-ID``.
 
@@ -332,14 +352,18 @@ def first_frame(scenario: Scenario, last_event_id: str | None) -> int:
 
 
 def render_stream(
-    data: SessionData, scenario: Scenario, connection: int, *, first: int = 1
+    data: SessionData, scenario: Scenario, connection: int, *, first: int = 1, secret: str = ""
 ) -> tuple[list[bytes], bytes | None]:
     """The events of one connection as bytes, from frame ``first`` on, and the end event (``None``: leave it out).
 
-    The BOM and the ``retry`` field ride on the first event.
+    The BOM and the ``retry`` field ride on the first event. ``secret`` is the
+    credential the request carried, for the ``echo`` scenario.
     """
     events: list[bytes] = []
     frames = frames_for(data, scenario, connection)
+    if scenario.echo:
+        frames, end_data = echo_frames(frames, data.end_data, secret)
+        data = SessionData(data.frames, data.has_end, end_data)
     for number, frame in enumerate(frames[first - 1 :], first):
         if scenario.unknown_events:
             events.append(render_event('{"t": %d}' % number, scenario, number, event="ping"))

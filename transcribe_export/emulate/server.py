@@ -40,6 +40,7 @@ from urllib.parse import unquote
 import yaml
 
 from transcribe_export.emulate.scenarios import (
+    HOSTILE,
     Scenario,
     SessionData,
     first_frame,
@@ -103,15 +104,16 @@ class _Handler(BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(payload)
 
-    def _authorized(self) -> bool:
-        key = self.server.api_key
-        if key is None:
-            return True
+    def _credential(self) -> str:
         given = self.headers.get("x-api-key")
         bearer = self.headers.get("Authorization", "")
         if given is None and bearer.startswith("Bearer "):
             given = bearer[len("Bearer ") :]
-        return given is not None and hmac.compare_digest(given.encode(), key.encode())
+        return given or ""
+
+    def _authorized(self) -> bool:
+        key = self.server.api_key
+        return key is None or hmac.compare_digest(self._credential().encode(), key.encode())
 
     def do_GET(self) -> None:  # noqa: N802 - the name http.server calls
         raw_path = self.path.split("?", 1)[0]
@@ -120,13 +122,17 @@ class _Handler(BaseHTTPRequestHandler):
         self.server.record(RequestRecord("GET", self.path, stream_id, dict(self.headers.items()), time.monotonic()))
         if self.server.latency:
             time.sleep(self.server.latency)
+        name, scenario = self.server.resolve(stream_id) if stream_id is not None else ("", Scenario())
+        secret = self._credential()
         if not self._authorized():
-            self._send_json(401, _error("authentication_failed", "Invalid or expired API key. Verify your x-api-key header."))
+            message = "Invalid or expired API key. Verify your x-api-key header."
+            if scenario.echo:
+                message = f"Invalid API key {HOSTILE.format(secret=secret)}"
+            self._send_json(401, _error("authentication_failed", message))
             return
         if stream_id is None or len(segments) > 2 or (len(segments) == 2 and segments[1] != "words"):
             self._send_json(404, _error("not_found", "Resource not found."))
             return
-        name, scenario = self.server.resolve(stream_id)
         session = self.server.find(name)
         if session is None:
             self._send_json(404, _error("not_found", "Streaming session not found."))
@@ -141,7 +147,10 @@ class _Handler(BaseHTTPRequestHandler):
             return
         live = _Timeline(started, scenario, len(session.data.frames) if session.data else 0)
         if kind == "status":
-            self._send_json(200, {"data": {"stream_id": stream_id, **live.status(session.status, scenario)}})
+            answer = live.status(session.status, scenario)
+            if scenario.echo and answer.get("status") == "error":
+                answer["error_message"] = f"avatar failed for key {HOSTILE.format(secret=secret)}"
+            self._send_json(200, {"data": {"stream_id": stream_id, **answer}})
         elif session.data is None:
             self._send_json(404, _error("not_found", "No word timestamps for this session."))
         elif scenario.redirect or scenario.redirect_words:
@@ -152,7 +161,7 @@ class _Handler(BaseHTTPRequestHandler):
             self.end_headers()
         else:
             try:
-                self._send_stream(session.data, scenario, live, count - len(errors), self.headers.get("Last-Event-ID"))
+                self._send_stream(session.data, scenario, live, count - len(errors), self.headers.get("Last-Event-ID"), secret)
             except (BrokenPipeError, ConnectionResetError):
                 log.debug("emulator: the client went away during %r", stream_id)
 
@@ -180,10 +189,11 @@ class _Handler(BaseHTTPRequestHandler):
                 self._chunk(b": keep-alive" + scenario.eol.encode())
 
     def _send_stream(
-        self, data: SessionData, scenario: Scenario, live: "_Timeline", connection: int, last_event_id: str | None
+        self, data: SessionData, scenario: Scenario, live: "_Timeline", connection: int, last_event_id: str | None,
+        secret: str,
     ) -> None:
         first = first_frame(scenario, last_event_id)
-        events, end = render_stream(data, scenario, connection, first=first)
+        events, end = render_stream(data, scenario, connection, first=first, secret=secret)
         self.send_response(200)
         self.send_header("Content-Type", "text/event-stream")
         self.send_header("Cache-Control", "no-cache")

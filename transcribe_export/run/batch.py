@@ -34,6 +34,7 @@ from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Sequence
 from transcribe_export.collect.options import CONNECT_TIMEOUT, READ_TIMEOUT, CollectOptions
 from transcribe_export.collect.retry import RetryPolicy
 from transcribe_export.errors import (
+    AuthenticationError,
     ConfigurationError,
     InvalidFrameError,
     NotFoundError,
@@ -276,6 +277,8 @@ def export(
     folder = _prepare(out_dir)
     started_at = datetime.now(timezone.utc)
     results: dict[str, SessionOutcome] = {}
+    # A refused key is refused for every id: after the first, nothing else starts.
+    refused = threading.Event()
     with StateStore(folder) as state:
         for name in remove_stale_temporaries(folder):
             log.warning("removed %s, left by a run that was killed while writing", name)
@@ -293,9 +296,11 @@ def export(
             if on_done is not None:
                 on_done(results[stream_id])
 
-        def one(stream_id: str) -> tuple[SessionOutcome, str | None]:
+        def one(stream_id: str) -> tuple[SessionOutcome | None, str | None]:
             started = time.monotonic()
             name = file_name(name_template, stream_id)
+            if refused.is_set():
+                return None, None  # not started: the key was refused for another id
             try:
                 transcript = export_session(
                     stream_id, client=client, out_dir=folder, formats=chosen, preset=rules, options=options,
@@ -303,6 +308,12 @@ def export(
                 )
             except NotReadyError as error:
                 return SessionOutcome(stream_id, "not-ready", str(error), seconds=time.monotonic() - started), None
+            except AuthenticationError as error:
+                if refused.is_set():
+                    return None, None  # under way when another id's key was refused: one message is enough
+                refused.set()
+                reason = f"{error} Nothing else was started: the key is the same for every session."
+                return SessionOutcome(stream_id, "failed", reason, seconds=time.monotonic() - started), None
             except TranscribeExportError as error:
                 permanent = isinstance(error, PERMANENT)
                 outcome = SessionOutcome(stream_id, "failed", str(error), seconds=time.monotonic() - started, permanent=permanent)
@@ -321,7 +332,7 @@ def export(
                 files=outcome.files, words_sha256=checksum,
             )
 
-        _run(todo, one, jobs, results, on_done, stop, record)
+        _run(todo, one, jobs, results, on_done, stop, record, refused)
     outcomes = [results[i] for i in ids if i in results]
     if report is not None:
         write_report(report, outcomes, len(ids), started_at)
@@ -400,20 +411,24 @@ def _bug(stream_id: str, error: Exception, started: float) -> SessionOutcome:
 
 def _run(
     todo: Sequence[str],
-    one: Callable[[str], tuple[SessionOutcome, str | None]],
+    one: Callable[[str], tuple[SessionOutcome | None, str | None]],
     jobs: int,
     results: dict[str, SessionOutcome],
     on_done: Callable[[SessionOutcome], None] | None,
     stop: threading.Event | None,
     record: Callable[[SessionOutcome, str | None], None] | None,
+    halt: threading.Event | None = None,
 ) -> None:
-    """Run ``one`` over ``todo``, ``jobs`` at a time, until done or told to stop."""
+    """Run ``one`` over ``todo``, ``jobs`` at a time, until done or told to stop (``stop`` or ``halt``).
+
+    ``one`` returns ``None`` for an item it did not start after all.
+    """
     pending = iter(todo)
     with ThreadPoolExecutor(max_workers=jobs, thread_name_prefix="export") as pool:
-        running: set[Future[tuple[SessionOutcome, str | None]]] = set()
+        running: set[Future[tuple[SessionOutcome | None, str | None]]] = set()
         while True:
             # Start work only while not told to stop; what is under way always finishes.
-            while len(running) < jobs and not (stop is not None and stop.is_set()):
+            while len(running) < jobs and not any(e is not None and e.is_set() for e in (stop, halt)):
                 following = next(pending, None)
                 if following is None:
                     break
@@ -423,6 +438,8 @@ def _run(
             done, running = wait(running, return_when=FIRST_COMPLETED)
             for future in done:
                 outcome, checksum = future.result()
+                if outcome is None:
+                    continue
                 if record is not None:
                     record(outcome, checksum)
                 results[outcome.stream_id] = outcome

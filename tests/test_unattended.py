@@ -1,0 +1,107 @@
+"""Runs that can be left alone: secrets never shown, terminals never driven by a server, a refused key
+stops the batch once. End to end over loopback against the emulator's hostile scenarios."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+from conftest import KEY, SAMPLES, outputs
+from transcribe_export.cli import main
+from transcribe_export.emulate.server import Emulator
+
+WRONG = "wrong-key-7Gq2"
+
+
+@pytest.fixture
+def emu() -> Emulator:
+    with Emulator(SAMPLES, api_key=KEY) as emulator:
+        yield emulator
+
+
+def export(base_url: str, key: str, *args: str) -> Result:
+    env = {"HEYGEN_API_KEY": key, "HEYGEN_BASE_URL": base_url, "HEYGEN_BEARER_TOKEN": None}
+    return CliRunner().invoke(main, ["export", *args], env=env, catch_exceptions=False)
+
+
+def everything_written(folder: Path) -> str:
+    """Every file in the folder (the state database included), as text."""
+    return "".join(path.read_bytes().decode("utf-8", "replace") for path in folder.rglob("*") if path.is_file())
+
+
+def assert_terminal_safe(stderr: str) -> None:
+    assert "\x1b" not in stderr and "\x07" not in stderr  # no escape sequence reaches the terminal
+    assert not any(line.startswith("Error: stream 'forged'") for line in stderr.splitlines())  # no forged line
+
+
+@pytest.mark.parametrize(
+    "base_url",
+    ["http://user:hunter2@127.0.0.1:1", "https://api.heygen.com/?token=hunter2", "https://hunter2@api.heygen.com"],
+)
+def test_credentials_in_the_base_url_are_refused_without_being_shown(base_url: str, tmp_path: Path) -> None:
+    result = export(base_url, KEY, "x", "-o", str(tmp_path))
+    assert result.exit_code == 2
+    assert result.stderr.splitlines()[-1] == (
+        "Error: the base URL holds a user name, password, query or fragment, which is not used and not shown."
+        " Give only the scheme, host, port and path; put credentials in HEYGEN_API_KEY."
+    )
+    assert "hunter2" not in result.stderr + result.stdout
+
+
+def test_a_server_that_echoes_a_refused_key_gets_it_shown_nowhere(emu: Emulator, tmp_path: Path) -> None:
+    report = tmp_path / "report.json"
+    result = export(emu.base_url, WRONG, "echo--product-demo", "-o", str(tmp_path / "out"), "--report", str(report))
+    assert result.exit_code == 1
+    assert WRONG not in result.stderr + result.stdout
+    assert WRONG not in everything_written(tmp_path)
+    assert "Invalid API key \\x1b]0;owned\\x07\\x1b[2K[redacted]\\nError: stream 'forged'" in result.stderr
+    assert_terminal_safe(result.stderr)
+
+
+def test_a_server_that_echoes_the_key_in_words_and_status_gets_it_written_nowhere(emu: Emulator, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    result = export(emu.base_url, KEY, "echo--es-bienvenida", "echo-error--product-demo", "-o", str(out), "--report",
+                    str(tmp_path / "report.json"), "-v")
+    assert result.exit_code == 1
+    assert KEY not in result.stderr + result.stdout
+    assert KEY not in everything_written(tmp_path)
+    assert_terminal_safe(result.stderr)
+    # The words are kept, the key among them redacted; the failed session's message says why, safely.
+    tokens = json.loads((out / "echo--es-bienvenida.json").read_text(encoding="utf-8"))["tokens"]
+    assert tokens[0]["word"] == "[redacted]"
+    assert "avatar failed for key \\x1b]0;owned\\x07\\x1b[2K[redacted]\\nError:" in result.stderr
+    with sqlite3.connect(out / ".transcribe-export.sqlite") as db:
+        assert KEY not in json.dumps(db.execute("SELECT * FROM sessions").fetchall())
+
+
+def test_ids_with_control_characters_are_shown_escaped(emu: Emulator, tmp_path: Path) -> None:
+    result = export(emu.base_url, KEY, "evil\x1b]0;owned\x07\nError: forged", "-o", str(tmp_path))
+    assert result.exit_code == 1
+    assert_terminal_safe(result.stderr)
+    assert "Error: stream 'evil\\x1b]0;owned\\x07\\nError: forged': no session with id" in result.stderr
+
+
+def test_a_refused_key_stops_the_batch_after_the_first_session(emu: Emulator, tmp_path: Path) -> None:
+    ids = [f"id{n:02d}" for n in range(20)]
+    report = tmp_path / "report.json"
+    result = export(emu.base_url, WRONG, *ids, "-o", str(tmp_path / "out"), "--jobs", "4", "--report", str(report))
+    assert result.exit_code == 1
+    errors = [line for line in result.stderr.splitlines() if line.startswith("Error: ")]
+    assert len(errors) == 1
+    assert errors[0].endswith("Nothing else was started: the key is the same for every session.")
+    summary = json.loads(report.read_text(encoding="utf-8"))["summary"]
+    assert summary["failed"] == 1 and summary["not-started"] == 19
+    assert result.stderr.splitlines()[-1] == "1 of 20 failed; 19 not started."
+    assert len(emu.requests) <= 4  # at most the requests already under way when the first 401 came back
+
+
+def test_json_logs_carry_the_error_lines_too(emu: Emulator, tmp_path: Path) -> None:
+    result = export(emu.base_url, KEY, "missing-id", "es-bienvenida", "-o", str(tmp_path), "--log-format", "json")
+    assert result.exit_code == 1
+    records = [json.loads(line) for line in result.stderr.splitlines()]
+    assert [(r["level"], r["message"].split(":")[0]) for r in records] == [("ERROR", "stream 'missing-id'"), ("ERROR", "1 of 2 failed.")]
+    assert outputs(tmp_path) == ["es-bienvenida.json", "es-bienvenida.srt", "es-bienvenida.vtt"]
