@@ -105,3 +105,118 @@ def test_json_logs_carry_the_error_lines_too(emu: Emulator, tmp_path: Path) -> N
     records = [json.loads(line) for line in result.stderr.splitlines()]
     assert [(r["level"], r["message"].split(":")[0]) for r in records] == [("ERROR", "stream 'missing-id'"), ("ERROR", "1 of 2 failed.")]
     assert outputs(tmp_path) == ["es-bienvenida.json", "es-bienvenida.srt", "es-bienvenida.vtt"]
+
+
+# -- the folder is ours, and only ours ---------------------------------------------
+
+
+@pytest.mark.parametrize("name", [".transcribe-export.lock", ".transcribe-export.sqlite", ".transcribe-export.sqlite-journal"])
+def test_a_planted_symlink_is_moved_aside_and_its_target_never_touched(name: str, emu: Emulator, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    out.mkdir()
+    target = tmp_path / "precious.txt"
+    target.write_text("keep me\n", encoding="utf-8")
+    (out / name).symlink_to(target)
+    result = export(emu.base_url, KEY, "es-bienvenida", "-o", str(out))
+    assert result.exit_code == 0, result.stderr
+    assert target.read_text(encoding="utf-8") == "keep me\n"
+    assert f"{name} is a symbolic link, which is never followed: moved it aside as {name}." in result.stderr
+    assert not (out / name).is_symlink()
+    assert outputs(out) == ["es-bienvenida.json", "es-bienvenida.srt", "es-bienvenida.vtt"]
+    (aside,) = [p for p in out.iterdir() if p.name.startswith(name + ".") and p.name.endswith(".aside")]
+    assert aside.is_symlink() and aside.resolve() == target  # the link itself was moved, nothing else
+
+
+def _real_database(emu: Emulator, folder: Path) -> bytes:
+    assert export(emu.base_url, KEY, "ja-tutorial", "-o", str(folder)).exit_code == 0
+    return (folder / ".transcribe-export.sqlite").read_bytes()
+
+
+@pytest.mark.parametrize("damage", ["garbage", "truncated", "foreign"])
+def test_a_broken_or_foreign_database_is_moved_aside_and_rebuilt(damage: str, emu: Emulator, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    database = out / ".transcribe-export.sqlite"
+    good = _real_database(emu, tmp_path / "first")
+    out.mkdir()
+    if damage == "garbage":
+        database.write_bytes(b"\x89PNG not a database at all" * 100)
+    elif damage == "truncated":
+        database.write_bytes(good[: len(good) // 2])
+    else:
+        with sqlite3.connect(database) as db:
+            db.execute("CREATE TABLE sessions (id TEXT, something_else INTEGER)")
+    result = export(emu.base_url, KEY, "es-bienvenida", "-o", str(out))
+    assert result.exit_code == 0, result.stderr
+    assert "is not a state database this version can use" in result.stderr
+    assert len([p for p in out.iterdir() if p.name.startswith(".transcribe-export.sqlite.") and p.name.endswith(".aside")]) == 1
+    again = export(emu.base_url, KEY, "es-bienvenida", "-o", str(out), "-v")  # the rebuilt one works
+    assert "stream 'es-bienvenida': up-to-date" in again.stderr
+
+
+def test_a_database_from_the_earlier_version_is_kept_and_extended(emu: Emulator, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    out.mkdir()
+    with sqlite3.connect(out / ".transcribe-export.sqlite") as db:
+        db.execute("CREATE TABLE sessions (stream_id TEXT PRIMARY KEY, outcome TEXT NOT NULL, attempts INTEGER NOT NULL,"
+                   " last_error TEXT, permanent INTEGER NOT NULL, files TEXT NOT NULL, words_sha256 TEXT, updated REAL NOT NULL)")
+        db.execute("INSERT INTO sessions VALUES ('nope', 'failed', 1, 'gone', 1, '[]', NULL, 0)")
+    result = export(emu.base_url, KEY, "nope", "-o", str(out))
+    assert result.exit_code == 1 and "(a permanent failure: --retry-failed tries it again)" in result.stderr
+    assert emu.requests == []  # the old record was read: no request made
+    assert not [p for p in out.iterdir() if p.name.endswith(".aside")]
+
+
+@pytest.fixture
+def mounted(tmp_path: Path) -> Path:
+    """A folder to mount a tiny filesystem on; skips where mounting is not allowed (not root, no tmpfs)."""
+    import subprocess
+
+    folder = tmp_path / "mnt"
+    folder.mkdir()
+    yield folder
+    subprocess.run(["umount", str(folder)], capture_output=True)
+
+
+def _mount(folder: Path, options: str) -> None:
+    import subprocess
+
+    done = subprocess.run(["mount", "-t", "tmpfs", "-o", options, "tmpfs", str(folder)], capture_output=True, text=True)
+    if done.returncode != 0:
+        pytest.skip(f"cannot mount a tmpfs here: {done.stderr.strip()}")
+
+
+def test_a_read_only_folder_gives_one_clear_line(mounted: Path, emu: Emulator) -> None:
+    _mount(mounted, "ro,size=64k")
+    result = export(emu.base_url, KEY, "es-bienvenida", "-o", str(mounted))
+    assert result.exit_code == 73
+    assert result.stderr == (
+        f"Error: the output folder {str(mounted)!r} can't be used (Read-only file system); nothing was exported."
+        " Check that it exists, is writable and has free space.\n"
+    )
+    assert emu.requests == []
+
+
+def test_a_full_disk_gives_clear_lines_and_no_partial_file(mounted: Path, emu: Emulator) -> None:
+    _mount(mounted, "size=256k")
+    out = mounted / "out"
+    out.mkdir()
+    (mounted / "filler").write_bytes(b"x" * (256 * 1024 - 48 * 1024))  # leave room for the lock and the database
+    result = export(emu.base_url, KEY, "product-demo", "support-answer", "-o", str(out))
+    assert result.exit_code in (1, 73), result.stderr
+    assert "Traceback" not in result.stderr
+    errors = [line for line in result.stderr.splitlines() if line.startswith("Error: ")]
+    assert errors and all("No space left on device" in line or "disk is full" in line for line in errors), errors
+    if result.exit_code == 73:  # the state database could not take the record: said, and the run stopped
+        assert errors[-1].endswith("the files already written are whole, and the next run redoes what is not on record."
+                                   " Check that it is writable and has free space.")
+    for name in outputs(out):  # whatever was written is whole: a JSON file parses, nothing is left half-written
+        assert not name.endswith(".tmp")
+        if name.endswith(".json"):
+            json.loads((out / name).read_text(encoding="utf-8"))
+
+
+def test_a_report_into_a_missing_folder_fails_before_any_request(emu: Emulator, tmp_path: Path) -> None:
+    result = export(emu.base_url, KEY, "es-bienvenida", "-o", str(tmp_path), "--report", str(tmp_path / "no" / "r.json"))
+    assert result.exit_code == 73
+    assert "Error: the report" in result.stderr and "can't be written (its folder is missing or not writable)" in result.stderr
+    assert emu.requests == []

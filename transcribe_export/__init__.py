@@ -53,6 +53,7 @@ if TYPE_CHECKING:
         NotFoundError,
         NotReadyError,
         OutputError,
+        OutputFolderError,
         SessionFailedError,
         StreamError,
         TranscribeExportError,
@@ -74,7 +75,7 @@ logging.getLogger(__name__).addHandler(logging.NullHandler())
 # the network stack, the emulator and sqlite load only when used.
 _ERRORS = (
     "APIError", "AuthenticationError", "ConfigurationError", "DeadlineExceededError", "IncompleteStreamError",
-    "InputError", "InvalidFrameError", "NetworkError", "NotFoundError", "NotReadyError", "OutputError",
+    "InputError", "InvalidFrameError", "NetworkError", "NotFoundError", "NotReadyError", "OutputError", "OutputFolderError",
     "SessionFailedError", "StreamError", "TranscribeExportError",
 )
 _PUBLIC: dict[str, tuple[str, str]] = {
@@ -128,6 +129,7 @@ __all__ = [
     "NotFoundError",
     "NotReadyError",
     "OutputError",
+    "OutputFolderError",
     "Preset",
     "PresetChoice",
     "Report",

@@ -19,6 +19,7 @@ One base class, so a caller can catch everything the tool expects with one
     │   └── InvalidFrameError        a ``data`` frame is not a valid WordBatch (frame, field)
     ├── InputError                   an offline input file (``convert``) can't be read
     └── OutputError                  the files can't be written (disk full, no permission)
+        └── OutputFolderError        the output folder can't be used at all; exit 73
 
 Messages read ``stream '<id>': <problem>. <hint>`` so that a line in a cron
 mail says which session failed and what to do about it. No message ever
@@ -44,6 +45,7 @@ __all__ = [
     "NotFoundError",
     "NotReadyError",
     "OutputError",
+    "OutputFolderError",
     "SessionFailedError",
     "StreamError",
     "TranscribeExportError",
@@ -219,6 +221,12 @@ class InputError(TranscribeExportError):
 
 class OutputError(TranscribeExportError):
     """The output files can't be written; nothing was left half-written."""
+
+
+class OutputFolderError(OutputError):
+    """The output folder (or the report's) can't be used at all; exit 73 (EX_CANTCREAT)."""
+
+    exit_code = 73
 
 
 def bad_value(key: str, value: object, allowed: str) -> ConfigurationError:

@@ -39,6 +39,7 @@ from transcribe_export.errors import (
     InvalidFrameError,
     NotFoundError,
     NotReadyError,
+    OutputFolderError,
     SessionFailedError,
     TranscribeExportError,
     bad_value,
@@ -194,8 +195,23 @@ def _prepare(out_dir: str | os.PathLike[str]) -> Path:
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise ConfigurationError(f"cannot create the output folder {str(folder)!r} ({exc.strerror})", key="out_dir") from None
+        raise OutputFolderError(
+            f"the output folder {str(folder)!r} can't be created ({exc.strerror or exc}); nothing was exported",
+            hint="Check the path and its permissions.",
+        ) from None
     return folder
+
+
+def _check_report(path: str | os.PathLike[str] | None) -> None:
+    """Fail before any work if the report could not be written at the end."""
+    if path is None:
+        return
+    parent = Path(path).parent
+    if not parent.is_dir() or not os.access(parent, os.W_OK | os.X_OK) or Path(path).is_dir():
+        raise OutputFolderError(
+            f"the report {str(path)!r} can't be written (its folder is missing or not writable); nothing was exported",
+            hint="Create the folder first, or choose another path.",
+        )
 
 
 def export(
@@ -261,6 +277,7 @@ def export(
     chosen = parse_formats(formats)
     check_name_template(name_template)
     _check_jobs(jobs)
+    _check_report(report)
     rules = _preset_choice(preset, config, fps)
     if options is None:
         options = CollectOptions(
@@ -499,8 +516,6 @@ def write_report(path: str | os.PathLike[str], outcomes: Sequence[SessionOutcome
     Raises:
         OutputError: the report can't be written.
     """
-    from transcribe_export.errors import OutputError
-
     document = {
         "format": "transcribe-export/report",
         "format_version": 1,
@@ -512,7 +527,7 @@ def write_report(path: str | os.PathLike[str], outcomes: Sequence[SessionOutcome
     try:
         write_atomic({Path(path): json.dumps(document, indent=2, ensure_ascii=False) + "\n"})
     except OSError as exc:
-        raise OutputError(f"cannot write the report {str(path)!r} ({exc.strerror or exc})") from None
+        raise OutputFolderError(f"cannot write the report {str(path)!r} ({exc.strerror or exc})") from None
 
 
 def _still_there(out_dir: Path, files: tuple[str, ...], formats: Sequence[str], template: str, stream_id: str) -> bool:

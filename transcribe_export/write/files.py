@@ -84,7 +84,7 @@ def write_atomic(files: Mapping[Path, str]) -> None:
             data = text.encode("utf-8")
             tmp = str(path.parent / _temporary_name(path))
             # 0o666 through the umask, like any ordinary file the user makes.
-            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC, 0o666)
             staged.append((tmp, path))
             with os.fdopen(fd, "wb") as handle:
                 handle.write(data)
