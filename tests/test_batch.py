@@ -121,13 +121,18 @@ def test_a_rerun_fetches_nothing_and_force_fetches_again(emu: Emulator, tmp_path
     assert len(emu.requests) == before + 2
 
 
-def test_a_deleted_file_is_exported_again(emu: Emulator, tmp_path: Path) -> None:
+def test_a_deleted_file_is_made_again_from_the_saved_transcript(emu: Emulator, tmp_path: Path) -> None:
     out = tmp_path / "out"
     run(emu, "s00", "-o", str(out))
+    original = (out / "s00.vtt").read_bytes()
     (out / "s00.vtt").unlink()
     before = len(emu.requests)
     assert run(emu, "s00", "-o", str(out)).exit_code == 0
-    assert len(emu.requests) == before + 2 and (out / "s00.vtt").is_file()
+    assert len(emu.requests) == before  # cut again from s00.json: no network call
+    assert (out / "s00.vtt").read_bytes() == original
+    (out / "s00.json").unlink()  # without the transcript, only the server has the words
+    assert run(emu, "s00", "-o", str(out)).exit_code == 0
+    assert len(emu.requests) == before + 2 and (out / "s00.json").is_file()
 
 
 def test_not_ready_then_ready_across_two_runs(emu: Emulator, tmp_path: Path) -> None:

@@ -220,3 +220,48 @@ def test_a_report_into_a_missing_folder_fails_before_any_request(emu: Emulator, 
     assert result.exit_code == 73
     assert "Error: the report" in result.stderr and "can't be written (its folder is missing or not writable)" in result.stderr
     assert emu.requests == []
+
+
+# -- settings are part of the state ----------------------------------------------
+
+
+@pytest.mark.parametrize("change", [["--preset", "vertical"], ["--fps", "25"], ["--word-timing"], ["-f", "srt,vtt"]])
+def test_other_settings_recut_from_the_saved_transcript_without_the_network(change: list[str], emu: Emulator, tmp_path: Path) -> None:
+    out, fresh = tmp_path / "out", tmp_path / "fresh"
+    assert export(emu.base_url, KEY, "product-demo", "-o", str(out)).exit_code == 0
+    before = len(emu.requests)
+    again = export(emu.base_url, KEY, "product-demo", "-o", str(out), *change, "-v")
+    assert again.exit_code == 0, again.stderr
+    assert "stream 'product-demo': re-cut from product-demo.json (the settings changed; no network call)" in again.stderr
+    assert len(emu.requests) == before
+    # What the re-cut wrote is what a fresh export with those settings writes.
+    assert export(emu.base_url, KEY, "product-demo", "-o", str(fresh), *change).exit_code == 0
+    for suffix in ("srt", "vtt"):
+        assert (out / f"product-demo.{suffix}").read_bytes() == (fresh / f"product-demo.{suffix}").read_bytes(), suffix
+    third = export(emu.base_url, KEY, "product-demo", "-o", str(out), *change, "-v")
+    assert "stream 'product-demo': up-to-date" in third.stderr  # the new settings are on record now
+
+
+def test_a_config_file_change_recuts(emu: Emulator, tmp_path: Path) -> None:
+    config = tmp_path / "config.yaml"
+    config.write_text("max_chars_per_line: 30\n", encoding="utf-8")
+    out = tmp_path / "out"
+    assert export(emu.base_url, KEY, "support-answer", "-o", str(out), "--config", str(config)).exit_code == 0
+    config.write_text("max_chars_per_line: 20\n", encoding="utf-8")
+    again = export(emu.base_url, KEY, "support-answer", "-o", str(out), "--config", str(config), "-v")
+    assert "re-cut from support-answer.json" in again.stderr
+    lines = [line for line in (out / "support-answer.srt").read_text(encoding="utf-8").splitlines() if line and "-->" not in line
+             and not line.isdigit()]
+    breakable = [line.replace("\u2060", "") for line in lines if " " in line]  # a lone word may be longer than a line
+    assert breakable and max(len(line) for line in breakable) <= 20
+
+
+def test_a_base_url_that_is_not_heygens_api_is_a_configuration_error_and_not_recorded(emu: Emulator, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    result = export(emu.base_url + "/v3", KEY, "product-demo", "es-bienvenida", "-o", str(out))
+    assert result.exit_code == 2
+    errors = [line for line in result.stderr.splitlines() if line.startswith("Error: ")]
+    assert len(errors) == 1 and "answered 404 without HeyGen's error body" in errors[0]
+    assert "--base-url does not look like HeyGen's API root" in errors[0]
+    right = export(emu.base_url, KEY, "product-demo", "-o", str(out))  # set right, the next run asks the server again
+    assert right.exit_code == 0 and "product-demo.srt" in outputs(out)

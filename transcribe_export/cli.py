@@ -141,6 +141,8 @@ class _Reporter:
             _exit(128 + self.stop.signals[0])
         if any(o.bug for o in outcomes):
             _exit(EX_SOFTWARE)
+        if any(o.configuration for o in outcomes):
+            _exit(2)
         if self.counts["failed"]:
             _exit(1)
         _exit(NotReadyError.exit_code if self.counts["not-ready"] else 0)

@@ -389,6 +389,14 @@ class HeyGenClient:
                 url_path=path,
                 hint="Set HEYGEN_API_KEY (or `api_key_file`) to a key from your HeyGen dashboard.",
             )
+        if status == 404 and code is None:
+            # Not HeyGen's answer (an HTML page, a proxy, a wrong path): the base URL is wrong, not the id.
+            raise ConfigurationError(
+                f"asking for stream {stream_id!r}, {self.redact(urlsplit(url).netloc)} answered 404 without HeyGen's"
+                f" error body (for {self.redact(path)}), so `base_url` does not look like HeyGen's API root",
+                key="base_url",
+                hint="Check HEYGEN_BASE_URL / `base_url` (it is https://api.heygen.com, with no path).",
+            )
         if status == 404:
             return NotFoundError(
                 f"no session with id {stream_id!r} ({detail})",

@@ -111,6 +111,14 @@ class _Handler(BaseHTTPRequestHandler):
             given = bearer[len("Bearer ") :]
         return given or ""
 
+    def _send_page(self, status: int, html: str) -> None:
+        payload = html.encode()
+        self.send_response(status)
+        self.send_header("Content-Type", "text/html")
+        self.send_header("Content-Length", str(len(payload)))
+        self.end_headers()
+        self.wfile.write(payload)
+
     def _authorized(self) -> bool:
         key = self.server.api_key
         return key is None or hmac.compare_digest(self._credential().encode(), key.encode())
@@ -131,7 +139,7 @@ class _Handler(BaseHTTPRequestHandler):
             self._send_json(401, _error("authentication_failed", message))
             return
         if stream_id is None or len(segments) > 2 or (len(segments) == 2 and segments[1] != "words"):
-            self._send_json(404, _error("not_found", "Resource not found."))
+            self._send_page(404, "<html><body><h1>404 Not Found</h1></body></html>")  # not the API: a web server's page
             return
         session = self.server.find(name)
         if session is None:

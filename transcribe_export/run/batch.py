@@ -31,11 +31,13 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Sequence
 
+from transcribe_export._version import __version__
 from transcribe_export.collect.options import CONNECT_TIMEOUT, READ_TIMEOUT, CollectOptions
 from transcribe_export.collect.retry import RetryPolicy
 from transcribe_export.errors import (
     AuthenticationError,
     ConfigurationError,
+    InputError,
     InvalidFrameError,
     NotFoundError,
     NotReadyError,
@@ -81,6 +83,8 @@ class SessionOutcome:
         seconds: how long it took.
         permanent: a failure that will not go away by itself.
         bug: the failure was an unexpected exception (its traceback is in the log).
+        configuration: the failure was the run's configuration (a base URL that is not
+            HeyGen's API, say), not the session's: it stopped the batch and is not recorded.
     """
 
     stream_id: str
@@ -92,6 +96,7 @@ class SessionOutcome:
     seconds: float = 0.0
     permanent: bool = False
     bug: bool = False
+    configuration: bool = False
 
     def as_dict(self) -> dict[str, Any]:
         """For the ``--report`` file."""
@@ -294,8 +299,10 @@ def export(
     folder = _prepare(out_dir)
     started_at = datetime.now(timezone.utc)
     results: dict[str, SessionOutcome] = {}
-    # A refused key is refused for every id: after the first, nothing else starts.
+    # A refused key, or a base URL that is not HeyGen's, fails every id alike: after the first, nothing else starts.
     refused = threading.Event()
+    fingerprint = _fingerprint(rules, chosen, word_timing, name_template)
+    recut_from: dict[str, Path] = {}  # ids whose files were made with other settings -> their JSON transcript
     with StateStore(folder) as state:
         for name in remove_stale_temporaries(folder):
             log.warning("removed %s, left by a run that was killed while writing", name)
@@ -303,7 +310,17 @@ def export(
         for stream_id in ids:
             known = state.get(stream_id) if not force else None
             if known and known.outcome == "exported" and _still_there(folder, known.files, chosen, name_template, stream_id):
-                results[stream_id] = SessionOutcome(stream_id, "up-to-date", files=known.files)
+                if known.fingerprint == fingerprint:
+                    results[stream_id] = SessionOutcome(stream_id, "up-to-date", files=known.files)
+                else:  # made with other settings: cut again from the saved transcript, or fetch again without one
+                    if (saved := _saved_transcript(folder, known.files)) is not None:
+                        recut_from[stream_id] = saved
+                    todo.append(stream_id)
+                    continue
+            elif known and known.outcome == "exported" and (saved := _saved_transcript(folder, known.files)) is not None:
+                recut_from[stream_id] = saved  # other formats or names asked for now: cut again from the transcript
+                todo.append(stream_id)
+                continue
             elif known and known.outcome == "failed" and known.permanent and not retry_failed:
                 reason = f"{known.last_error} (a permanent failure: `retry_failed` tries it again)"
                 results[stream_id] = SessionOutcome(stream_id, "failed", reason=reason, permanent=True)
@@ -319,18 +336,25 @@ def export(
             if refused.is_set():
                 return None, None  # not started: the key was refused for another id
             try:
-                transcript = export_session(
-                    stream_id, client=client, out_dir=folder, formats=chosen, preset=rules, options=options,
-                    word_timing=word_timing, name=name,
-                )
+                if stream_id in recut_from:
+                    transcript = _recut_saved(stream_id, recut_from[stream_id], rules)
+                    write_transcript(transcript, folder, chosen, name=name, word_timing=word_timing)
+                else:
+                    transcript = export_session(
+                        stream_id, client=client, out_dir=folder, formats=chosen, preset=rules, options=options,
+                        word_timing=word_timing, name=name,
+                    )
             except NotReadyError as error:
                 return SessionOutcome(stream_id, "not-ready", str(error), seconds=time.monotonic() - started), None
-            except AuthenticationError as error:
+            except (AuthenticationError, ConfigurationError) as error:
                 if refused.is_set():
-                    return None, None  # under way when another id's key was refused: one message is enough
+                    return None, None  # under way when another id failed the same way: one message is enough
                 refused.set()
-                reason = f"{error} Nothing else was started: the key is the same for every session."
-                return SessionOutcome(stream_id, "failed", reason, seconds=time.monotonic() - started), None
+                same = "the key" if isinstance(error, AuthenticationError) else "the base URL"
+                reason = f"{error} Nothing else was started: {same} is the same for every session."
+                configuration = isinstance(error, ConfigurationError)
+                return SessionOutcome(stream_id, "failed", reason, seconds=time.monotonic() - started,
+                                      configuration=configuration), None
             except TranscribeExportError as error:
                 permanent = isinstance(error, PERMANENT)
                 outcome = SessionOutcome(stream_id, "failed", str(error), seconds=time.monotonic() - started, permanent=permanent)
@@ -344,9 +368,11 @@ def export(
             return outcome, _words_checksum(transcript)
 
         def record(outcome: SessionOutcome, checksum: str | None) -> None:
+            if outcome.configuration:
+                return  # the run's failure, not the session's: the next run, set right, must ask again
             state.put(
                 outcome.stream_id, outcome.outcome, error=outcome.reason, permanent=outcome.permanent,
-                files=outcome.files, words_sha256=checksum,
+                files=outcome.files, words_sha256=checksum, fingerprint=fingerprint if outcome.outcome == "exported" else None,
             )
 
         _run(todo, one, jobs, results, on_done, stop, record, refused)
@@ -528,6 +554,38 @@ def write_report(path: str | os.PathLike[str], outcomes: Sequence[SessionOutcome
         write_atomic({Path(path): json.dumps(document, indent=2, ensure_ascii=False) + "\n"})
     except OSError as exc:
         raise OutputFolderError(f"cannot write the report {str(path)!r} ({exc.strerror or exc})") from None
+
+
+def _fingerprint(rules: Preset | PresetChoice, formats: Sequence[str], word_timing: bool, name_template: str) -> str:
+    """What shaped a session's files: the caption rules, the formats, the names and the exporter's version.
+
+    A re-run whose fingerprint differs cuts the session again (from its saved transcript).
+    """
+    if isinstance(rules, Preset):
+        caption: dict[str, Any] = rules.as_dict()
+    elif rules.name == "auto":
+        caption = {"auto": True, "overrides": rules.overrides}
+    else:
+        caption = rules.resolve(()).as_dict()
+    shaped = {"caption": caption, "formats": list(formats), "word_timing": word_timing, "names": name_template,
+              "version": __version__}
+    return hashlib.sha256(json.dumps(shaped, sort_keys=True, default=str).encode()).hexdigest()
+
+
+def _saved_transcript(folder: Path, files: tuple[str, ...]) -> Path | None:
+    saved = next((folder / f for f in files if f.endswith(".json")), None)
+    return saved if saved is not None and saved.is_file() else None
+
+
+def _recut_saved(stream_id: str, path: Path, rules: Preset | PresetChoice) -> Transcript:
+    """A session cut again from the JSON transcript an earlier run left: no network call."""
+    from transcribe_export.collect.offline import load_input
+
+    collected = load_input(path)
+    if collected.session.stream_id != stream_id:
+        raise InputError(f"{path.name} holds stream {collected.session.stream_id!r}, not this one", stream_id=stream_id)
+    log.info("stream %r: re-cut from %s (the settings changed; no network call)", stream_id, path.name)
+    return build_transcript(collected, rules)
 
 
 def _still_there(out_dir: Path, files: tuple[str, ...], formats: Sequence[str], template: str, stream_id: str) -> bool:

@@ -285,6 +285,11 @@ class PresetChoice:
         if self.name != "auto":
             self.resolve(())  # the merged preset must hold together too
 
+    @property
+    def overrides(self) -> dict[str, Any]:
+        """The settings the config file and ``fps`` put over the preset (read once, validated)."""
+        return dict(self._overrides)
+
     def resolve(self, texts: Iterable[str]) -> Preset:
         """The preset for a session whose words have these texts (only ``auto`` looks at them)."""
         preset = _base(auto_preset_name(texts) if self.name == "auto" else self.name)
