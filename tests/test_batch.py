@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import signal
+import sqlite3
 import subprocess
 import sys
 import time
@@ -316,3 +317,58 @@ def test_progress_bar_only_on_a_terminal(emu: Emulator, tmp_path: Path) -> None:
     assert b"Exporting" in shown and b"3/3" in shown
     piped = run(emu, "s03", "s04", "-o", str(tmp_path / "pipe"))
     assert piped.stderr == ""  # not a terminal: no bar, and silent on success
+
+
+# -- every wait is bounded, and a stop stops the waits ---------------------------------
+
+
+@pytest.fixture
+def waiting(tmp_path: Path) -> Emulator:
+    """'forever' stays pending for an hour; 'odd' reports a status nobody documented; 'quick' is ordinary."""
+    sessions = {
+        "forever": {"session": "es-bienvenida", "pending_s": 3600.0},
+        "odd": {"session": "es-bienvenida", "status": {"status": "cancelled"}},
+        "quick": {"session": "es-bienvenida"},
+    }
+    with Emulator(SAMPLES, api_key=KEY, scenarios=scenarios(tmp_path, sessions)) as emulator:
+        yield emulator
+
+
+def test_an_unknown_status_is_reported_not_polled(waiting: Emulator, tmp_path: Path) -> None:
+    result = run(waiting, "odd", "-o", str(tmp_path))
+    assert result.exit_code == 1
+    assert result.stderr.splitlines()[0] == (
+        "Error: stream 'odd': HeyGen reported the status 'cancelled', which this version does not know; nothing was"
+        " written. Check the session in HeyGen's dashboard, or update transcribe-export."
+    )
+    assert requested(waiting, "odd") == 1
+
+
+@pytest.mark.parametrize(("signals", "code"), [([signal.SIGTERM], 143), ([signal.SIGINT, signal.SIGINT], 130)])
+def test_sigterm_or_a_second_ctrl_c_stops_the_waits_at_once(
+    signals: list[int], code: int, waiting: Emulator, tmp_path: Path
+) -> None:
+    out = tmp_path / "out"
+    report = tmp_path / "report.json"
+    process = cli(waiting, "quick", "forever", "-o", str(out), "--jobs", "2", "--report", str(report))
+    deadline = time.monotonic() + 60
+    while not (requested(waiting, "forever") >= 1 and out.is_dir() and "quick.json" in outputs(out)):
+        assert time.monotonic() < deadline, "the run never got going"
+        time.sleep(0.02)
+    said = []
+    for number in signals:
+        process.send_signal(number)
+        # Wait until this press was handled (the run says so) before the next: two signals sent at
+        # once would reach the process as one.
+        while not (line := process.stderr.readline()).strip():  # type: ignore[union-attr]
+            assert line, "the process ended without saying it was stopping"
+        said.append(line.strip())
+    assert said[-1].startswith("Stopping now: the sessions under way stop waiting")
+    # 'forever' would poll for the whole --wait-timeout (600 s): stopping its wait ends the run now.
+    assert process.wait(timeout=60) == code
+    stderr = process.stderr.read()  # type: ignore[union-attr]
+    assert "Traceback" not in stderr and "Stopped after 1 of 2" in stderr
+    summary = json.loads(report.read_text(encoding="utf-8"))["summary"]
+    assert summary["exported"] == 1 and summary["not-started"] == 1  # 'forever' left for the next run
+    with sqlite3.connect(out / ".transcribe-export.sqlite") as db:
+        assert [row[0] for row in db.execute("SELECT stream_id FROM sessions")] == ["quick"]

@@ -265,3 +265,27 @@ def test_a_base_url_that_is_not_heygens_api_is_a_configuration_error_and_not_rec
     assert "--base-url does not look like HeyGen's API root" in errors[0]
     right = export(emu.base_url, KEY, "product-demo", "-o", str(out))  # set right, the next run asks the server again
     assert right.exit_code == 0 and "product-demo.srt" in outputs(out)
+
+
+# -- every wait is bounded ------------------------------------------------------------
+
+
+def test_a_server_that_drips_its_answer_is_cut_off_by_the_request_deadline(emu: Emulator, tmp_path: Path) -> None:
+    # One byte every 0.2 s never trips a 1 s read timeout; only the request deadline ends it.
+    result = export(emu.base_url, KEY, "drip--es-bienvenida", "es-bienvenida", "-o", str(tmp_path), "--read-timeout", "1",
+                    "--request-timeout", "1.5", "--retries", "0")
+    assert result.exit_code == 1
+    errors = [line for line in result.stderr.splitlines() if line.startswith("Error: ")]
+    assert errors == [
+        f"Error: stream 'drip--es-bienvenida': {emu.base_url[len('http://'):]} took more than the 1.5 s request deadline"
+        " to answer (it sent its answer too slowly). Try again later; raise --request-timeout if the server is really that slow."
+    ]
+    assert outputs(tmp_path) == ["es-bienvenida.json", "es-bienvenida.srt", "es-bienvenida.vtt"]
+
+
+def test_a_dripping_words_stream_is_cut_off_by_the_session_deadline(emu: Emulator, tmp_path: Path) -> None:
+    result = export(emu.base_url, KEY, "drip-body--es-bienvenida", "-o", str(tmp_path), "--read-timeout", "1",
+                    "--max-duration", "1.5")
+    assert result.exit_code == 1
+    assert "the words stream had no 'end' event after 1.5 s" in result.stderr
+    assert outputs(tmp_path) == []

@@ -22,7 +22,7 @@ import click
 from transcribe_export import logs
 from transcribe_export._version import __version__
 from transcribe_export.checker import check as check_files
-from transcribe_export.collect.options import CONNECT_TIMEOUT, DEFAULT_BASE_URL, READ_TIMEOUT, CollectOptions
+from transcribe_export.collect.options import CONNECT_TIMEOUT, DEFAULT_BASE_URL, READ_TIMEOUT, REQUEST_TIMEOUT, CollectOptions
 from transcribe_export.collect.retry import RetryPolicy
 from transcribe_export.errors import ConfigurationError, NotReadyError, TranscribeExportError, printable
 from transcribe_export.resources import bundled_dir
@@ -123,9 +123,15 @@ class _Reporter:
         else:
             click.echo(f"{chr(10) if self.show_bar else ''}Error: {message}", err=True)
 
+    def _stopping(self) -> None:
+        if self.stop.cancel.is_set():
+            click.echo("\nStopping now: the sessions under way stop waiting; what finished is on record.", err=True)
+        else:
+            click.echo("\nStopping: nothing new starts; what is under way finishes (Ctrl-C again: stop now).", err=True)
+
     def run(self, work: Callable[..., list[SessionOutcome]], items: Sequence[Any], **options: Any) -> NoReturn:
         """Run ``work`` over ``items`` with this reporter, then exit with the code the outcomes call for."""
-        with self.stop.on_signals(lambda: click.echo("\nStopping: nothing new starts; what is under way finishes.", err=True)):
+        with self.stop.on_signals(self._stopping):
             with self.bar if self.show_bar else contextlib.nullcontext():
                 outcomes = work(items, **options, on_done=self, stop=self.stop)
         if self.counts["failed"]:
@@ -221,6 +227,8 @@ main.command_class = _Command
               help="Seconds to wait for a connection.")
 @click.option("--read-timeout", type=float, default=READ_TIMEOUT, show_default=True,
               help="Longest silence (seconds) allowed between two received bytes.")
+@click.option("--request-timeout", type=float, default=REQUEST_TIMEOUT, show_default=True,
+              help="Most seconds one request may take, however slowly its bytes come.")
 @click.option("--no-wait", is_flag=True,
               help="Don't wait for pending or streaming sessions: report them not ready (exit 75) for a later run.")
 @click.option("--wait-timeout", type=float, default=CollectOptions.wait_timeout, show_default=True,

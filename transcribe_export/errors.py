@@ -14,6 +14,7 @@ One base class, so a caller can catch everything the tool expects with one
     │   └── DeadlineExceededError    a wait or a live stream outlasted its deadline
     ├── NotReadyError                pending or streaming, and told not to wait; exit 75
     ├── SessionFailedError           the session's status is ``error``
+    ├── StoppedError                 told to stop while waiting (SIGTERM, a second Ctrl-C)
     ├── StreamError                  the words stream itself is wrong
     │   ├── IncompleteStreamError    it ended without the ``end`` event
     │   └── InvalidFrameError        a ``data`` frame is not a valid WordBatch (frame, field)
@@ -47,6 +48,7 @@ __all__ = [
     "OutputError",
     "OutputFolderError",
     "SessionFailedError",
+    "StoppedError",
     "StreamError",
     "TranscribeExportError",
 ]
@@ -183,6 +185,12 @@ class SessionFailedError(TranscribeExportError):
     def __init__(self, problem: str, *, stream_id: str, error_message: str | None) -> None:
         self.error_message = error_message
         super().__init__(problem, stream_id=stream_id)
+
+
+class StoppedError(TranscribeExportError):
+    """Told to stop (SIGTERM, a second Ctrl-C) while waiting: the session was left, nothing written."""
+
+    exit_code = 143
 
 
 class StreamError(TranscribeExportError):

@@ -19,6 +19,8 @@ import json
 import logging
 import os
 import re
+import socket
+import threading
 import time
 from contextlib import contextmanager
 from pathlib import Path
@@ -30,7 +32,14 @@ import requests.adapters
 import urllib3
 
 from transcribe_export._version import __version__
-from transcribe_export.collect.options import CONNECT_TIMEOUT, DEFAULT_BASE_URL, READ_TIMEOUT, check_timeout
+from transcribe_export.collect.options import (
+    CONNECT_TIMEOUT,
+    DEFAULT_BASE_URL,
+    READ_TIMEOUT,
+    REQUEST_TIMEOUT,
+    check_timeout,
+    pause,
+)
 from transcribe_export.collect.retry import RETRYABLE_STATUS, RateLimiter, RetryPolicy, parse_retry_after
 from transcribe_export.errors import (
     APIError,
@@ -40,6 +49,7 @@ from transcribe_export.errors import (
     NetworkError,
     NotFoundError,
     StreamError,
+    TranscribeExportError,
     printable,
 )
 from transcribe_export.models import SessionInfo, Word
@@ -62,6 +72,70 @@ class _SafeSession(requests.Session):
         for header in _SENSITIVE:
             prepared_request.headers.pop(header, None)
         super().rebuild_auth(prepared_request, response)  # type: ignore[no-untyped-call]
+
+
+_watched = threading.local()  # per requesting thread: where the pool reports the connection it hands out
+
+
+class _WatchedConnections:
+    """A pool that tells the running request which connection it got, so a watchdog can shut it down."""
+
+    def _get_conn(self, timeout: float | None = None) -> Any:
+        conn = super()._get_conn(timeout)  # type: ignore[misc]
+        holder = getattr(_watched, "holder", None)
+        if holder is not None:
+            holder.append(conn)
+        return conn
+
+
+class _WatchedHTTPPool(_WatchedConnections, urllib3.HTTPConnectionPool):
+    pass
+
+
+class _WatchedHTTPSPool(_WatchedConnections, urllib3.HTTPSConnectionPool):
+    pass
+
+
+class _WatchedAdapter(requests.adapters.HTTPAdapter):
+    def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
+        super().init_poolmanager(*args, **kwargs)
+        self.poolmanager.pool_classes_by_scheme = {"http": _WatchedHTTPPool, "https": _WatchedHTTPSPool}
+
+
+class _Watchdog:
+    """The request's total deadline: when it passes, the connection is shut down under the blocked read.
+
+    The read timeout bounds each silence, not the whole: a server that drips one byte
+    every few seconds would hold a request (and the folder's lock) forever without this.
+    ``shutdown`` interrupts a read blocked in another thread; ``close`` would not.
+    """
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+        self.fired = False
+        self._connections: list[Any] = []
+        self._timer = threading.Timer(seconds, self._fire)
+        self._timer.daemon = True
+
+    def start(self) -> None:
+        _watched.holder = self._connections
+        self._timer.start()
+
+    def disarm(self) -> None:
+        """The request is done (or its body is the caller's to bound now)."""
+        self._timer.cancel()
+        if getattr(_watched, "holder", None) is self._connections:
+            _watched.holder = None
+
+    def _fire(self) -> None:
+        self.fired = True
+        for conn in self._connections:
+            sock = getattr(conn, "sock", None)
+            if sock is not None:
+                try:
+                    sock.shutdown(socket.SHUT_RDWR)
+                except OSError:
+                    pass
 
 
 def is_loopback_url(url: str) -> bool:
@@ -129,6 +203,9 @@ class HeyGenClient:
         timeout: ``(connect, read)`` seconds. The read timeout is the longest
             silence allowed between two received bytes, so keep-alive
             comments keep a quiet stream alive.
+        request_timeout: the most one request may take, connecting, headers
+            and (for the status) its body together, however the bytes trickle
+            in. Needs our own session: a caller's ``session`` has only its timeouts.
         allow_insecure_http: allow ``http://`` to a host that is not loopback.
         retry: when to retry 429, 5xx and connection errors (never other 4xx).
         limiter: the pause shared after a 429; pass one limiter to several
@@ -148,6 +225,7 @@ class HeyGenClient:
         base_url: str = DEFAULT_BASE_URL,
         session: requests.Session | None = None,
         timeout: tuple[float, float] = (CONNECT_TIMEOUT, READ_TIMEOUT),
+        request_timeout: float = REQUEST_TIMEOUT,
         allow_insecure_http: bool = False,
         retry: RetryPolicy | None = None,
         limiter: RateLimiter | None = None,
@@ -158,11 +236,12 @@ class HeyGenClient:
         self.base_url = self._check_base_url(base_url, allow_insecure_http)
         if session is None:
             session = _SafeSession()
-            adapter = requests.adapters.HTTPAdapter(pool_connections=pool_size, pool_maxsize=pool_size)
+            adapter = _WatchedAdapter(pool_connections=pool_size, pool_maxsize=pool_size)
             session.mount("https://", adapter)
             session.mount("http://", adapter)
         self.session = session
         self.timeout = (check_timeout("connect_timeout", timeout[0]), check_timeout("read_timeout", timeout[1]))
+        self.request_timeout = check_timeout("request_timeout", request_timeout)
         self.retry = retry if retry is not None else RetryPolicy()
         self.limiter = limiter if limiter is not None else RateLimiter()
 
@@ -279,7 +358,8 @@ class HeyGenClient:
         headers: dict[str, str] | None = None,
         deadline: float | None = None,
         what: str = "the request",
-    ) -> requests.Response:
+        cancel: threading.Event | None = None,
+    ) -> tuple[requests.Response, _Watchdog]:
         """GET with the credentials and the retry policy; failures become our errors.
 
         429 waits for ``Retry-After`` (capped, and shared through the
@@ -289,7 +369,7 @@ class HeyGenClient:
         """
         attempt = 0
         while True:
-            self._wait_for_limiter(stream_id, deadline, what)
+            self._wait_for_limiter(stream_id, deadline, what, cancel)
             try:
                 return self._get_once(stream_id, url, headers, deadline)
             except (APIError, NetworkError) as error:
@@ -315,11 +395,12 @@ class HeyGenClient:
                 )
                 _check_deadline(stream_id, deadline, wait, what)
                 if told is None:
-                    time.sleep(wait)
+                    pause(wait, cancel, stream_id)
 
-    def _wait_for_limiter(self, stream_id: str, deadline: float | None, what: str) -> None:
+    def _wait_for_limiter(self, stream_id: str, deadline: float | None, what: str, cancel: threading.Event | None) -> None:
         _check_deadline(stream_id, deadline, self.limiter.pending(), what)
-        self.limiter.wait()
+        while (delay := self.limiter.pending()) > 0:
+            pause(delay, cancel, stream_id)
 
     def _timeout(self, deadline: float | None) -> tuple[float, float]:
         connect, read = self.timeout
@@ -331,7 +412,31 @@ class HeyGenClient:
 
     def _get_once(
         self, stream_id: str, url: str, headers: dict[str, str] | None, deadline: float | None
+    ) -> tuple[requests.Response, _Watchdog]:
+        """One GET under the request deadline; the watchdog stays armed for the caller to read a body under."""
+        limit = self.request_timeout if deadline is None else max(0.05, min(self.request_timeout, deadline - time.monotonic()))
+        watch = _Watchdog(limit)
+        watch.start()
+        try:
+            return self._request(stream_id, url, headers, deadline), watch
+        except TranscribeExportError:
+            watch.disarm()
+            if watch.fired:
+                raise self._too_slow(stream_id, url, watch) from None
+            raise
+
+    def _too_slow(self, stream_id: str, url: str, watch: _Watchdog) -> NetworkError:
+        return NetworkError(
+            f"{urlsplit(url).netloc} took more than the {watch.seconds:g} s request deadline to answer"
+            " (it sent its answer too slowly)",
+            stream_id=stream_id,
+            hint="Try again later; raise `request_timeout` if the server is really that slow.",
+        )
+
+    def _request(
+        self, stream_id: str, url: str, headers: dict[str, str] | None, deadline: float | None
     ) -> requests.Response:
+        """One GET; its failures as our errors, a redirect or an HTTP error included."""
         host = urlsplit(url).netloc
         try:
             response = self.session.get(
@@ -410,12 +515,23 @@ class HeyGenClient:
 
     # -- endpoints --------------------------------------------------------
 
-    def get_session(self, stream_id: str, *, deadline: float | None = None) -> SessionInfo:
-        """``GET /v3/avatar-realtime/{stream_id}``: the session's status."""
+    def get_session(
+        self, stream_id: str, *, deadline: float | None = None, cancel: threading.Event | None = None
+    ) -> SessionInfo:
+        """``GET /v3/avatar-realtime/{stream_id}``: the session's status.
+
+        Args:
+            deadline: a ``time.monotonic()`` value no wait may pass.
+            cancel: when set, a wait for a retry stops at once (:class:`StoppedError`).
+        """
         url = self.session_url(stream_id)
-        response = self._get(stream_id, url, deadline=deadline, what="reading the session status")
+        response, watch = self._get(stream_id, url, deadline=deadline, what="reading the session status", cancel=cancel)
         try:
-            body = json.loads(_read_limited(response, _ERROR_BODY_LIMIT))
+            raw = _read_limited(response, _ERROR_BODY_LIMIT)
+            watch.disarm()
+            if watch.fired:
+                raise self._too_slow(stream_id, url, watch)
+            body = json.loads(raw)
             data = body["data"] if isinstance(body, dict) and "data" in body else body
             status = data["status"]
             if not isinstance(status, str):
@@ -429,6 +545,7 @@ class HeyGenClient:
                 hint="Check HEYGEN_BASE_URL / `base_url` points at HeyGen's API.",
             ) from None
         finally:
+            watch.disarm()
             response.close()
         end_reason, error_message = _opt_str(data.get("end_reason")), _opt_str(data.get("error_message"))
         return SessionInfo(
@@ -440,7 +557,12 @@ class HeyGenClient:
 
     @contextmanager
     def open_words(
-        self, stream_id: str, *, last_event_id: str | None = None, deadline: float | None = None
+        self,
+        stream_id: str,
+        *,
+        last_event_id: str | None = None,
+        deadline: float | None = None,
+        cancel: threading.Event | None = None,
     ) -> Iterator[Iterator[bytes]]:
         """``GET /v3/avatar-realtime/{stream_id}/words``: the raw SSE bytes.
 
@@ -458,7 +580,10 @@ class HeyGenClient:
         headers = {"Accept": "text/event-stream", "Cache-Control": "no-cache", "Accept-Encoding": "identity"}
         if last_event_id:
             headers["Last-Event-ID"] = last_event_id
-        response = self._get(stream_id, url, headers=headers, deadline=deadline, what="opening the words stream")
+        response, watch = self._get(
+            stream_id, url, headers=headers, deadline=deadline, what="opening the words stream", cancel=cancel
+        )
+        watch.disarm()  # the body is a live stream: the collector bounds it with its own deadline
         try:
             content_type = response.headers.get("Content-Type", "")
             if content_type.split(";")[0].strip().lower() != "text/event-stream":

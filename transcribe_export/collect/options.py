@@ -8,11 +8,15 @@ stack.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+import threading
+import time
+from dataclasses import dataclass, field
 
-from transcribe_export.errors import bad_value
+from transcribe_export.errors import StoppedError, bad_value
 
-__all__ = ["CONNECT_TIMEOUT", "DEFAULT_BASE_URL", "READ_TIMEOUT", "CollectOptions", "check_timeout"]
+__all__ = [
+    "CONNECT_TIMEOUT", "DEFAULT_BASE_URL", "READ_TIMEOUT", "REQUEST_TIMEOUT", "CollectOptions", "check_timeout", "pause",
+]
 
 #: HeyGen's API root.
 DEFAULT_BASE_URL = "https://api.heygen.com"
@@ -21,6 +25,9 @@ CONNECT_TIMEOUT = 10.0
 #: The longest silence (seconds) allowed between two received bytes: keep-alive
 #: comments keep a quiet stream alive, so this is several missed keep-alives.
 READ_TIMEOUT = 60.0
+#: The most one request may take, connecting, headers and a status body together,
+#: however slowly the bytes come (each of them resets the read timeout).
+REQUEST_TIMEOUT = 120.0
 
 
 def check_timeout(key: str, value: float, *, low: float = 0.0, inclusive: bool = False) -> float:
@@ -53,6 +60,8 @@ class CollectOptions:
         lenient: drop bad words (with a warning each) instead of failing.
         max_frame_bytes: the largest frame accepted.
         max_words: the most words one session may hold.
+        cancel: when set, every wait stops at once with :class:`StoppedError`
+            (what ``run.batch.Stop`` sets on SIGTERM or a second Ctrl-C).
 
     Raises:
         ConfigurationError: a value out of range, naming the attribute.
@@ -67,6 +76,7 @@ class CollectOptions:
     lenient: bool = False
     max_frame_bytes: int = 1024 * 1024
     max_words: int = 1_000_000
+    cancel: threading.Event | None = field(default=None, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         check_timeout("wait_timeout", self.wait_timeout, inclusive=True)
@@ -77,3 +87,12 @@ class CollectOptions:
             value = getattr(self, key)
             if isinstance(value, bool) or not isinstance(value, int) or value < low:
                 raise bad_value(key, value, f"a whole number of {low:,} or more")
+
+
+def pause(seconds: float, cancel: threading.Event | None, stream_id: str) -> None:
+    """Sleep, unless told to stop meanwhile: then raise :class:`StoppedError` at once."""
+    if cancel is None:
+        time.sleep(seconds)
+    elif cancel.wait(seconds) or cancel.is_set():
+        raise StoppedError("stopped while waiting; nothing was written", stream_id=stream_id,
+                           hint="Run the export again to do it.")

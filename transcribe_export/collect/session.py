@@ -23,7 +23,7 @@ import time
 from dataclasses import replace
 
 from transcribe_export.collect.client import HeyGenClient
-from transcribe_export.collect.options import CollectOptions
+from transcribe_export.collect.options import CollectOptions, pause
 from transcribe_export.collect.reader import Collection, ReplayContradiction, reader_for, result
 from transcribe_export.errors import (
     APIError,
@@ -52,12 +52,16 @@ def _wait_until_started(client: HeyGenClient, stream_id: str, options: CollectOp
     """Poll a pending session until it streams, completes or fails."""
     deadline = time.monotonic() + options.wait_timeout
     interval = options.poll_interval
-    session = client.get_session(stream_id)
+    session = client.get_session(stream_id, cancel=options.cancel)
     while session.status not in ("streaming", "completed", "error"):
-        if not options.wait:
+        if not options.wait and session.status == "pending":
             raise NotReadyError(f"the session is still {session.status}", stream_id=stream_id, status=session.status)
         if session.status != "pending":
-            log.warning("stream %r: unknown status %r; waiting as if pending", stream_id, session.status)
+            raise APIError(
+                f"HeyGen reported the status {session.status!r}, which this version does not know; nothing was written",
+                stream_id=stream_id, status=200, code="unknown_status",
+                hint="Check the session in HeyGen's dashboard, or update transcribe-export.",
+            )
         left = deadline - time.monotonic()
         if left <= 0:
             raise DeadlineExceededError(
@@ -66,9 +70,9 @@ def _wait_until_started(client: HeyGenClient, stream_id: str, options: CollectOp
                 hint="Raise `wait_timeout`, or use `no_wait` and export it in a later run.",
             )
         log.info("stream %r is %s; asking again in %.1f s", stream_id, session.status, min(interval, left))
-        time.sleep(min(interval, left))
+        pause(min(interval, left), options.cancel, stream_id)
         interval = min(interval * 1.5, options.poll_max)
-        session = client.get_session(stream_id)
+        session = client.get_session(stream_id, cancel=options.cancel)
     if session.status == "error":
         raise _failed(session)
     if session.status == "streaming" and not options.wait:
@@ -100,10 +104,12 @@ def collect(client: HeyGenClient, stream_id: str, options: CollectOptions | None
         connections += 1
         cause = ""
         try:
-            with client.open_words(stream_id, last_event_id=last_id or None, deadline=deadline) as chunks:
+            with client.open_words(stream_id, last_event_id=last_id or None, deadline=deadline, cancel=options.cancel) as chunks:
                 for chunk in chunks:
                     if reader.feed(chunk):
                         break
+                    if options.cancel is not None and options.cancel.is_set():
+                        pause(0, options.cancel, stream_id)
                     _check_stream_deadline(stream_id, deadline, options, len(reader.words))
         except DeadlineExceededError:
             raise
@@ -142,9 +148,9 @@ def collect(client: HeyGenClient, stream_id: str, options: CollectOptions | None
         )
         log.warning("stream %r: %s after %d words; reconnecting in %.1f s", stream_id, cause, len(reader.words), wait)
         _check_stream_deadline(stream_id, deadline, options, len(collection.words), wait=wait)
-        time.sleep(wait)
+        pause(wait, options.cancel, stream_id)
         # A session may have failed meanwhile; don't reconnect to a dead one.
-        current = client.get_session(stream_id, deadline=deadline)
+        current = client.get_session(stream_id, deadline=deadline, cancel=options.cancel)
         if current.status == "error":
             raise _failed(current)
     if session.status != "completed":

@@ -49,6 +49,8 @@ class Scenario:
         redirect: answer the words request with a 307 to the emulator's redirect target.
         redirect_words: the same, to this base URL instead.
         status: extra fields for the status answer (``{"status": "error", ...}``).
+        drip_s: send the status answer one byte at a time, this many seconds apart
+            (each byte resets a client's read timeout: only a total deadline ends it).
         echo: a hostile server: the credentials it was sent come back in its 401
             message, its status ``error_message``, the first word and the end
             event, wrapped in terminal escape sequences and a forged ``Error:`` line.
@@ -100,6 +102,7 @@ class Scenario:
     redirect: bool = False
     redirect_words: str | None = None
     status: dict[str, Any] | None = None
+    drip_s: float | None = None
     echo: bool = False
     drop_after: int | None = None
     drop_connections: int = 1
@@ -160,6 +163,8 @@ BUILTIN: dict[str, tuple[Scenario, str]] = {
     "duplicated": (Scenario(duplicate=True), "every batch sent twice"),
     "huge-frame": (Scenario(huge_frame_bytes=5 * 1024 * 1024), "a 5 MB frame (over the 1 MiB limit)"),
     "trickle": (Scenario(chunk_bytes=16, pace_s=0.002), "the body trickles in 16-byte pieces"),
+    "drip": (Scenario(drip_s=0.2), "the status answer, headers and all, one byte every 0.2 s"),
+    "drip-body": (Scenario(chunk_bytes=1, pace_s=0.2), "the words stream one byte every 0.2 s"),
     "redirect": (Scenario(redirect=True), "the words endpoint redirects to another port (set by the emulator's redirect target)"),
     "empty": (Scenario(empty=True), "a session with no words"),
     "replay-differs": (Scenario(drop_after=3, replay_differs=True), "cut after 3 frames, then a replay that disagrees"),

@@ -111,6 +111,18 @@ class _Handler(BaseHTTPRequestHandler):
             given = bearer[len("Bearer ") :]
         return given or ""
 
+    def _drip(self, body: bytes, pause: float) -> None:
+        """A whole answer, status line and headers included, one byte at a time."""
+        head = f"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {len(body)}\r\n\r\n".encode()
+        self.close_connection = True
+        try:
+            for byte in head + body:
+                self.wfile.write(bytes([byte]))
+                self.wfile.flush()
+                time.sleep(pause)
+        except (BrokenPipeError, ConnectionResetError):
+            log.debug("emulator: the client gave up on a dripping answer")
+
     def _send_page(self, status: int, html: str) -> None:
         payload = html.encode()
         self.send_response(status)
@@ -158,7 +170,10 @@ class _Handler(BaseHTTPRequestHandler):
             answer = live.status(session.status, scenario)
             if scenario.echo and answer.get("status") == "error":
                 answer["error_message"] = f"avatar failed for key {HOSTILE.format(secret=secret)}"
-            self._send_json(200, {"data": {"stream_id": stream_id, **answer}})
+            if scenario.drip_s:
+                self._drip(json.dumps({"data": {"stream_id": stream_id, **answer}}).encode(), scenario.drip_s)
+            else:
+                self._send_json(200, {"data": {"stream_id": stream_id, **answer}})
         elif session.data is None:
             self._send_json(404, _error("not_found", "No word timestamps for this session."))
         elif scenario.redirect or scenario.redirect_words:

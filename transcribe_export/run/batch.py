@@ -16,6 +16,7 @@ Workers share one client, so one connection pool and one rate limiter: a
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import hashlib
 import json
 import logging
@@ -32,7 +33,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Sequence
 
 from transcribe_export._version import __version__
-from transcribe_export.collect.options import CONNECT_TIMEOUT, READ_TIMEOUT, CollectOptions
+from transcribe_export.collect.options import CONNECT_TIMEOUT, READ_TIMEOUT, REQUEST_TIMEOUT, CollectOptions
 from transcribe_export.collect.retry import RetryPolicy
 from transcribe_export.errors import (
     AuthenticationError,
@@ -43,6 +44,7 @@ from transcribe_export.errors import (
     NotReadyError,
     OutputFolderError,
     SessionFailedError,
+    StoppedError,
     TranscribeExportError,
     bad_value,
 )
@@ -230,6 +232,7 @@ def export(
     allow_insecure_http: bool = False,
     connect_timeout: float = CONNECT_TIMEOUT,
     read_timeout: float = READ_TIMEOUT,
+    request_timeout: float = REQUEST_TIMEOUT,
     no_wait: bool = False,
     wait_timeout: float = CollectOptions.wait_timeout,
     max_duration: float = CollectOptions.max_duration,
@@ -284,15 +287,19 @@ def export(
     _check_jobs(jobs)
     _check_report(report)
     rules = _preset_choice(preset, config, fps)
+    cancel = stop.cancel if isinstance(stop, Stop) else None
     if options is None:
         options = CollectOptions(
             wait=not no_wait, wait_timeout=wait_timeout, max_duration=max_duration, lenient=lenient,
-            max_frame_bytes=max_frame_bytes, max_words=max_words,
+            max_frame_bytes=max_frame_bytes, max_words=max_words, cancel=cancel,
         )
+    elif cancel is not None and options.cancel is None:
+        options = dataclasses.replace(options, cancel=cancel)
     ids = list(dict.fromkeys(stream_ids))
     if client is None:
         client = HeyGenClient.from_env(
             api_key_file=api_key_file, base_url=base_url, timeout=(connect_timeout, read_timeout),
+            request_timeout=request_timeout,
             allow_insecure_http=allow_insecure_http, retry=RetryPolicy(retries=retries, retry_after_max=retry_after_max),
             pool_size=max(10, jobs),
         )
@@ -346,6 +353,8 @@ def export(
                     )
             except NotReadyError as error:
                 return SessionOutcome(stream_id, "not-ready", str(error), seconds=time.monotonic() - started), None
+            except StoppedError:
+                return None, None  # left unfinished when told to stop: not on record, so the next run does it
             except (AuthenticationError, ConfigurationError) as error:
                 if refused.is_set():
                     return None, None  # under way when another id failed the same way: one message is enough
@@ -491,27 +500,32 @@ def _run(
 
 
 class Stop(threading.Event):
-    """Pass as ``stop=``: once set, no further session starts and those under way finish.
+    """Pass as ``stop=``: once set, no further session starts.
 
-    :meth:`on_signals` sets it on SIGINT or SIGTERM (a second Ctrl-C stops at
-    once, with ``KeyboardInterrupt``), which is what the command line does:
-    its exit code is then 128 plus the first signal's number.
+    :meth:`on_signals` sets it on SIGINT or SIGTERM, as the command line does
+    (its exit code is then 128 plus the first signal's number). A first Ctrl-C
+    lets the sessions under way finish; SIGTERM, or a second Ctrl-C, also sets
+    :attr:`cancel`, which stops their waits at once (polling a pending session,
+    a pause before a retry): those sessions are left for the next run, and what
+    had finished is on record.
 
     Attributes:
         signals: the signals received, in order.
+        cancel: set to stop the waits of the sessions under way too.
     """
 
     def __init__(self) -> None:
         super().__init__()
         self.signals: list[int] = []
+        self.cancel = threading.Event()
 
     @contextlib.contextmanager
     def on_signals(self, notice: Callable[[], None] | None = None) -> Iterator[Stop]:
-        """Within the block, SIGINT and SIGTERM set this stop (and call ``notice``) instead of killing."""
+        """Within the block, SIGINT and SIGTERM stop the run (and call ``notice``) instead of killing it."""
 
         def handle(number: int, frame: object) -> None:
-            if self.is_set() and number == signal.SIGINT:
-                raise KeyboardInterrupt  # a second Ctrl-C: stop now
+            if number == signal.SIGTERM or self.is_set():
+                self.cancel.set()
             self.signals.append(number)
             self.set()
             if notice is not None:
