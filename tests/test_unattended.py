@@ -82,7 +82,8 @@ def test_ids_with_control_characters_are_shown_escaped(emu: Emulator, tmp_path: 
     result = export(emu.base_url, KEY, "evil\x1b]0;owned\x07\nError: forged", "-o", str(tmp_path))
     assert result.exit_code == 1
     assert_terminal_safe(result.stderr)
-    assert "Error: stream 'evil\\x1b]0;owned\\x07\\nError: forged': no session with id" in result.stderr
+    assert "Error: stream 'evil\\x1b]0;owned\\x07\\nError: forged': it holds control characters;" in result.stderr
+    assert emu.requests == []  # refused before asking
 
 
 def test_a_refused_key_stops_the_batch_after_the_first_session(emu: Emulator, tmp_path: Path) -> None:
@@ -289,3 +290,61 @@ def test_a_dripping_words_stream_is_cut_off_by_the_session_deadline(emu: Emulato
     assert result.exit_code == 1
     assert "the words stream had no 'end' event after 1.5 s" in result.stderr
     assert outputs(tmp_path) == []
+
+
+# -- inputs are decoded, not trusted ----------------------------------------------
+
+
+def test_an_ids_file_with_a_byte_order_mark(emu: Emulator, tmp_path: Path) -> None:
+    ids = tmp_path / "ids.txt"
+    ids.write_bytes("\ufeffes-bienvenida\r\nja-tutorial\r\n".encode())
+    result = export(emu.base_url, KEY, "--ids-file", str(ids), "-o", str(tmp_path / "out"))
+    assert result.exit_code == 0, result.stderr
+    assert [p.name for p in (tmp_path / "out").glob("*.srt")] != [] and outputs(tmp_path / "out")[0] == "es-bienvenida.json"
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ("es-bienvenida\nja-tutorial\n".encode("utf-16"), "is UTF-16, not UTF-8. Save it as UTF-8 (one id a line)."),
+        ("es-bienvenida\ncafé\n".encode("latin-1"), "is not UTF-8 (line 2 holds the byte 0xe9). Save it as UTF-8 (one id a line)."),
+    ],
+)
+def test_an_ids_file_that_is_not_utf8_is_refused_naming_the_line(content: bytes, message: str, emu: Emulator, tmp_path: Path) -> None:
+    ids = tmp_path / "ids.txt"
+    ids.write_bytes(content)
+    result = export(emu.base_url, KEY, "--ids-file", str(ids), "-o", str(tmp_path / "out"))
+    assert result.exit_code == 2
+    assert result.stderr.splitlines()[-1] == f"Error: the ids file {str(ids)!r} {message}"
+    assert emu.requests == []
+
+
+def test_an_id_that_is_not_utf8_fails_alone(emu: Emulator, tmp_path: Path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "HEYGEN_API_KEY": KEY, "HEYGEN_BASE_URL": emu.base_url}
+    done = subprocess.run([sys.executable, "-m", "transcribe_export", "export", b"bad\xffid", "es-bienvenida", "-o", str(tmp_path)],
+                          env=env, capture_output=True)
+    assert done.returncode == 1
+    assert done.stderr.decode().splitlines() == [
+        "Error: stream 'bad\\udcffid': it is not valid UTF-8; nothing was written.", "1 of 2 failed."
+    ]
+    assert outputs(tmp_path) == ["es-bienvenida.json", "es-bienvenida.srt", "es-bienvenida.vtt"]
+    assert [r.stream_id for r in emu.requests] == ["es-bienvenida", "es-bienvenida"]
+
+
+def test_two_ids_never_share_a_file_across_runs(emu: Emulator, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    served = tmp_path / "served"
+    served.mkdir()
+    for name in ("y", "x-y"):
+        (served / f"{name}.sse").write_bytes((SAMPLES / "es-bienvenida.sse").read_bytes())
+    with Emulator(served) as own:
+        first = export(own.base_url, KEY, "y", "-o", str(tmp_path / "out"), "--name-template", "x-{stream_id}")
+        assert first.exit_code == 0 and "x-y.srt" in outputs(tmp_path / "out")
+        before = (tmp_path / "out" / "x-y.srt").read_bytes()
+        second = export(own.base_url, KEY, "x-y", "-o", str(tmp_path / "out"))
+    assert second.exit_code == 1
+    assert "Error: stream 'x-y': its file x-y.srt would replace that of stream 'y'; nothing was written." in second.stderr
+    assert (tmp_path / "out" / "x-y.srt").read_bytes() == before

@@ -47,6 +47,7 @@ from transcribe_export.errors import (
     StoppedError,
     TranscribeExportError,
     bad_value,
+    printable,
 )
 from transcribe_export.models import Transcript
 from transcribe_export.run.pipeline import build_transcript, export_session, write_transcript
@@ -161,10 +162,10 @@ def read_ids(arguments: Sequence[str] = (), ids_file: str | os.PathLike[str] | N
             lines.append(argument)
     for source in dict.fromkeys(sources):
         try:
-            text = sys.stdin.read() if source == "-" else Path(source).read_text(encoding="utf-8")
+            data = sys.stdin.buffer.read() if source == "-" else Path(source).read_bytes()
         except OSError as exc:
             raise ConfigurationError(f"cannot read the ids file {source!r} ({exc.strerror})", key="ids_file") from None
-        lines += [line.split("#", 1)[0].strip() for line in text.splitlines()]
+        lines += [line.split("#", 1)[0].strip() for line in _decode_ids(data, "standard input" if source == "-" else source)]
     ids = list(dict.fromkeys(line for line in lines if line))
     if not ids:
         raise ConfigurationError(
@@ -172,6 +173,38 @@ def read_ids(arguments: Sequence[str] = (), ids_file: str | os.PathLike[str] | N
             hint="Pass ids as arguments, in an ids file, or on standard input with -.",
         )
     return ids
+
+
+def _decode_ids(data: bytes, source: str) -> list[str]:
+    """The lines of an ids file: UTF-8, a byte order mark dropped; anything else is refused, naming the line."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise ConfigurationError(f"the ids file {source!r} is UTF-16, not UTF-8", key="ids_file",
+                                 hint="Save it as UTF-8 (one id a line).")
+    try:
+        return data.decode("utf-8").removeprefix("\ufeff").splitlines()
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise ConfigurationError(
+            f"the ids file {source!r} is not UTF-8 (line {line} holds the byte 0x{data[exc.start]:02x})",
+            key="ids_file", hint="Save it as UTF-8 (one id a line).",
+        ) from None
+
+
+def id_problem(stream_id: str) -> str | None:
+    """Why an id can't be asked for (it can't be sent in a URL path as UTF-8), or None.
+
+    >>> id_problem("7f3c2a1e"), id_problem("bad\\udcff"), id_problem("a\\nb")
+    (None, 'it is not valid UTF-8', 'it holds control characters')
+    """
+    try:
+        stream_id.encode("utf-8")
+    except UnicodeEncodeError:
+        return "it is not valid UTF-8"
+    if printable(stream_id) != stream_id:
+        return "it holds control characters"
+    if len(stream_id) > 1000:
+        return "it is longer than 1,000 characters"
+    return None
 
 
 def _words_checksum(transcript: Transcript) -> str:
@@ -314,7 +347,17 @@ def export(
         for name in remove_stale_temporaries(folder):
             log.warning("removed %s, left by a run that was killed while writing", name)
         todo = []
+        owners = state.owners()  # file name -> the id that wrote it, in earlier runs
+        names: dict[str, str] = {}  # file name -> the id that will write it in this run
         for stream_id in ids:
+            files = [f"{file_name(name_template, stream_id)}.{fmt}" for fmt in chosen] if not id_problem(stream_id) else []
+            if (problem := id_problem(stream_id) or _clash(stream_id, files, names, owners)) is not None:
+                reason = f"stream {stream_id!r}: {problem}; nothing was written."
+                results[stream_id] = SessionOutcome(stream_id, "failed", reason, permanent=True)
+                if on_done is not None:
+                    on_done(results[stream_id])
+                continue
+            names.update(dict.fromkeys(files, stream_id))
             known = state.get(stream_id) if not force else None
             if known and known.outcome == "exported" and _still_there(folder, known.files, chosen, name_template, stream_id):
                 if known.fingerprint == fingerprint:
@@ -568,6 +611,15 @@ def write_report(path: str | os.PathLike[str], outcomes: Sequence[SessionOutcome
         write_atomic({Path(path): json.dumps(document, indent=2, ensure_ascii=False) + "\n"})
     except OSError as exc:
         raise OutputFolderError(f"cannot write the report {str(path)!r} ({exc.strerror or exc})") from None
+
+
+def _clash(stream_id: str, files: list[str], names: dict[str, str], owners: dict[str, str]) -> str | None:
+    """Two ids must never share a file: not in one run, not across runs (checked, whatever the template)."""
+    for name in files:
+        other = names.get(name) or owners.get(name)
+        if other is not None and other != stream_id:
+            return f"its file {name} would replace that of stream {other!r}"
+    return None
 
 
 def _fingerprint(rules: Preset | PresetChoice, formats: Sequence[str], word_timing: bool, name_template: str) -> str:

@@ -177,6 +177,11 @@ class StateStore:
             return None
         return Record(stream_id, row[0], row[1], row[2], bool(row[3]), tuple(json.loads(row[4])), row[5], row[6])
 
+    def owners(self) -> dict[str, str]:
+        """Every file an earlier run wrote, and the id it belongs to."""
+        rows = self._db.execute("SELECT stream_id, files FROM sessions WHERE outcome = 'exported'").fetchall()
+        return {name: stream_id for stream_id, files in rows for name in json.loads(files)}
+
     def put(
         self,
         stream_id: str,
