@@ -68,7 +68,7 @@ def test_convert_refuses_a_capture_without_end(tmp_path: Path) -> None:
     [
         ('[{"word": "a", "start": 0, "end": NaN}]', "is not valid JSON (NaN is not a finite number (JSON has no NaN))"),
         ('[{"word": "a", "start": 2, "end": 1}]', "words[0].end is 1, before its start 2"),
-        ('{"something": 1}', "is neither a list of words, a WordBatch, nor a transcribe-export transcript"),
+        ('{"something": 1}', "is not a words capture or transcript (a JSON document, but not a list of words"),
         ("[1", "is not valid JSON"),
     ],
 )
@@ -162,3 +162,35 @@ def test_the_readme_shows_what_demo_really_prints(tmp_path: Path) -> None:
     documented = [line for line in block.splitlines() if line.startswith("  ")]
     printed = [line for line in invoke("demo", "-o", str(tmp_path)).stdout.splitlines() if line.startswith("  ")]  # type: ignore[attr-defined]
     assert printed == documented
+
+
+def test_convert_never_overwrites_its_input(tmp_path: Path) -> None:
+    words = tmp_path / "words.json"
+    original = '[{"word": "hi", "start": 0, "end": 0.5}]'
+    words.write_text(original, encoding="utf-8")
+    result = CliRunner().invoke(main, ["convert", str(words), "-o", str(tmp_path)])
+    assert result.exit_code == 2
+    assert result.stderr.splitlines()[-1] == (
+        f"Error: {str(words)!r} would be overwritten by its own json output."
+        " Convert into another folder (--output-dir), or leave that format out."
+    )
+    assert words.read_text(encoding="utf-8") == original
+    assert CliRunner().invoke(main, ["convert", str(words), "-o", str(tmp_path), "-f", "srt"]).exit_code == 0  # no JSON: fine
+
+
+@pytest.mark.parametrize(("name", "content"), [("photo.jpg", b"\xff\xd8\xff\xe0\x00\x10JFIF"), ("film.srt", b"1\n00:00:01,000 --> 00:00:02,000\nHi\n")])
+def test_convert_names_what_is_not_a_capture(name: str, content: bytes, tmp_path: Path) -> None:
+    path = tmp_path / name
+    path.write_bytes(content)
+    result = CliRunner().invoke(main, ["convert", str(path), "-o", str(tmp_path / "out")])
+    assert result.exit_code == 1
+    assert f"{str(path)!r} is not a words capture or transcript (it starts with" in result.stderr
+    assert "without its 'end' event" not in result.stderr
+
+
+@pytest.mark.parametrize("args", [["-f", "srt", "-f", "vtt"], ["--preset", "bbc", "--preset=dcmp"], ["-fsrt", "--format", "vtt"]])
+def test_an_option_given_twice_is_refused_not_half_ignored(args: list[str], tmp_path: Path) -> None:
+    result = CliRunner().invoke(main, ["convert", str(SAMPLES / "product-demo.sse"), "-o", str(tmp_path), *args])
+    assert result.exit_code == 2
+    assert "is given twice; give it once" in result.stderr.splitlines()[-1]
+    assert not tmp_path.exists() or list(tmp_path.iterdir()) == []

@@ -74,6 +74,20 @@ class _Command(click.Command):
     """Every command's boundary: a ConfigurationError is a usage error (exit 2); any other expected
     failure is ``Error: …`` with the error's own exit code; neither shows a traceback."""
 
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        # click keeps the last of an option given twice (-f srt -f vtt writes only VTT): refuse it instead.
+        seen: dict[str, str] = {}
+        for arg in args[: args.index("--") if "--" in args else len(args)]:
+            flag = arg.split("=", 1)[0] if arg.startswith("--") else arg[:2] if arg.startswith("-") and arg != "-" else ""
+            param = next((p for p in self.params if flag in p.opts + p.secondary_opts), None) if flag else None
+            if param is None or getattr(param, "multiple", False) or getattr(param, "count", False) or not param.name:
+                continue
+            if param.name in seen:
+                several = " (several formats: -f srt,vtt)" if param.name == "formats" else ""
+                raise click.UsageError(f"{seen[param.name]} is given twice; give it once{several}", ctx)
+            seen[param.name] = max(param.opts, key=len)
+        return super().parse_args(ctx, args)
+
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)

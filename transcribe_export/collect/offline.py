@@ -19,6 +19,8 @@ from transcribe_export.models import TRANSCRIPT_FORMAT, Collected, CollectStats,
 __all__ = ["input_name", "load_input"]
 
 _READ_SIZE = 1024 * 1024
+# A capture of the words stream starts with an SSE field or a comment (WHATWG HTML §9.2.5).
+_SSE_FIELDS = (b"data", b"event", b"id", b"retry", b":")
 T = TypeVar("T")
 
 
@@ -70,6 +72,11 @@ def load_input(path: Path, options: CollectOptions | None = None) -> Collected:
         raise InputError(f"cannot read {str(path)!r} ({exc.strerror})", stream_id=name) from None
     is_json = path.suffix.lower() == ".json" or head[:1] in (b"{", b"[")
     if not is_json:
+        if not head.startswith(_SSE_FIELDS):
+            raise InputError(
+                f"{str(path)!r} is not a words capture or transcript (it starts with {head[:16]!r})", stream_id=name,
+                hint="Give an SSE capture of the words stream, a JSON list of words, or a transcript this tool wrote.",
+            )
         return read_capture(_chunks(path), SessionInfo(stream_id=name, status="completed"), options=options)
     try:
         document = strict_loads(path.read_bytes().decode("utf-8"))
@@ -95,7 +102,8 @@ def load_input(path: Path, options: CollectOptions | None = None) -> Collected:
         raw = _words(document, name, "words")
     else:
         raise InputError(
-            f"{str(path)!r} is neither a list of words, a WordBatch, nor a transcribe-export transcript",
+            f"{str(path)!r} is not a words capture or transcript (a JSON document, but not a list of words,"
+            " a WordBatch, nor a transcript this tool wrote)",
             stream_id=name,
         )
     words, reordered = order_words(raw)

@@ -475,6 +475,15 @@ def convert(
             )
         names[name] = path
     folder = _prepare(out_dir)
+    for name in names:
+        for fmt in chosen:
+            target = folder / f"{name}.{fmt}"
+            victim = next((p for p in names.values() if target.exists() and os.path.samefile(target, p)), None)
+            if victim is not None:
+                raise ConfigurationError(
+                    f"{str(victim)!r} would be overwritten by its own {fmt} output",
+                    key="out_dir", hint="Convert into another folder (`out_dir`), or leave that format out.",
+                )
     results: dict[str, SessionOutcome] = {}
 
     def one(name: str) -> tuple[SessionOutcome, str | None]:
