@@ -87,3 +87,44 @@ def test_words_excuse_gaps_the_speech_itself_forces(tmp_path: Path) -> None:
 
 def test_auto_is_refused_for_check() -> None:
     assert run(str(HERE / "clean.vtt"), "--preset", "auto").exit_code == 2  # type: ignore[attr-defined]
+
+
+# -- a gate: what is not a subtitle file it reads fails, and says why ---------------
+
+GOOD_SRT = "1\n00:00:01,000 --> 00:00:03,000\nHello there.\n\n2\n00:00:04,000 --> 00:00:06,000\nGeneral Kenobi.\n"
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "problem"),
+    [
+        ("photo.srt", b"\xff\xd8\xff\xe0\x00\x10JFIF\x00", "it is not UTF-8 text (line 1 holds the byte 0xff)"),
+        ("latin.srt", GOOD_SRT.replace("there", "caf\u00e9").encode("latin-1"), "it is not UTF-8 text (line 3 holds the byte 0xe9)"),
+        ("empty.srt", b"", "it holds no cue (an empty session's file passes with allow_empty)"),
+        ("cut.srt", GOOD_SRT.encode()[: GOOD_SRT.index("General")], "cue 2 is cut off after its timing line: the file is truncated"),
+        ("cut-early.srt", GOOD_SRT.encode()[: GOOD_SRT.index("00:00:04")], "block 2 is cut off before its timing line: '2'"),
+        ("notes.srt", b"just some text\nthat is not a subtitle\n", "block 1 is no cue: 'just some text'"),
+        ("header.vtt", b"00:00:01.000 --> 00:00:02.000\nHi\n", "it does not start with the WEBVTT header"),
+    ],
+)
+def test_what_is_not_a_subtitle_file_fails_and_says_why(name: str, content: bytes, problem: str, tmp_path: Path) -> None:
+    path = tmp_path / name
+    path.write_bytes(content)
+    result = CliRunner().invoke(main, ["check", str(path)])
+    assert result.exit_code == 1
+    assert "FAILS" in result.stdout.splitlines()[0]
+    assert any(line.startswith(f"  file: {problem}") for line in result.stdout.splitlines()), result.stdout
+
+
+def test_utf16_with_its_byte_order_mark_is_read(tmp_path: Path) -> None:
+    path = tmp_path / "utf16.srt"
+    path.write_bytes(GOOD_SRT.encode("utf-16"))
+    result = CliRunner().invoke(main, ["check", str(path)])
+    assert result.exit_code == 0, result.stdout
+    assert result.stdout.splitlines()[0] == f"{path}: 2 cues against netflix-en: passes"
+
+
+def test_an_empty_sessions_files_pass_with_allow_empty(tmp_path: Path) -> None:
+    for name, content in (("empty.srt", ""), ("empty.vtt", "WEBVTT\n")):
+        (tmp_path / name).write_text(content, encoding="utf-8")
+        assert CliRunner().invoke(main, ["check", str(tmp_path / name)]).exit_code == 1
+        assert CliRunner().invoke(main, ["check", str(tmp_path / name), "--allow-empty"]).exit_code == 0

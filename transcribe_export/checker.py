@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable, Sequence
 
-from transcribe_export.errors import ConfigurationError, InputError, TranscribeExportError
+from transcribe_export.errors import ConfigurationError, InputError, TranscribeExportError, printable
 from transcribe_export.models import Word
 from transcribe_export.segmentation.presets import DEFAULT_PRESET, Preset, PresetChoice
 
@@ -61,16 +61,18 @@ class Report:
     violations: dict[str, list[int]] = field(default_factory=lambda: {rule: [] for rule in HARD + SOFT})
     excused: dict[str, list[tuple[int, str]]] = field(default_factory=dict)
     cue_ends: dict[str, float] | None = None
+    problems: list[str] = field(default_factory=list)
 
     @property
     def hard_failures(self) -> int:
-        """How many hard-rule violations (excused ones not counted)."""
-        return sum(len(self.violations[rule]) for rule in HARD)
+        """How many hard-rule violations (excused ones not counted), the file's own problems included."""
+        return sum(len(self.violations[rule]) for rule in HARD) + len(self.problems)
 
     def format(self) -> str:
         """The report as text: a verdict line, then per rule its kind, count and cue numbers."""
         verdict = "passes" if self.hard_failures == 0 else f"FAILS ({self.hard_failures} hard violations)"
         lines = [f"{self.path}: {self.cues} cues against {self.preset}: {verdict}"]
+        lines += [f"  file: {problem}" for problem in self.problems]
         for rule, cues in self.violations.items():
             kind = "hard" if rule in HARD else "soft"
             shown = ", ".join(map(str, cues[:20])) + (" ..." if len(cues) > 20 else "")
@@ -93,6 +95,7 @@ class Report:
             "preset": self.preset,
             "cues": self.cues,
             "passed": self.hard_failures == 0,
+            "problems": self.problems,
             "rules": {
                 rule: {"hard": rule in HARD, "count": len(cues), "cues": cues} for rule, cues in self.violations.items()
             },
@@ -118,22 +121,30 @@ def _displayed(line: str, is_vtt: bool) -> str:
     return text.replace("\u2060", "")
 
 
-def _parse(text: str, is_vtt: bool) -> tuple[list[_Cue], list[int]]:
-    """The cues, and the numbers of the cues whose timing line is malformed.
+def _parse(text: str, is_vtt: bool) -> tuple[list[_Cue], list[int], list[str]]:
+    """The cues, the numbers of the cues whose timing line is malformed, and what is wrong with the file.
 
     Read block by block, as players do (a blank line ends a cue), so a
     broken cue is counted as itself and never swallows the next one; cues
-    are numbered by their place in the file.
+    are numbered by their place in the file. A block that is no cue at all,
+    and a last cue cut off before its text, are the file's problems.
     """
     time = _VTT_TIME if is_vtt else _SRT_TIME
     pattern = re.compile(rf"^\s*({time})[ \t]+-->[ \t]+({time})([ \t].*)?$")
     cues: list[_Cue] = []
     malformed: list[int] = []
+    problems: list[str] = []
     number = 0
-    for block in re.split(r"\n[ \t]*\n", text.replace("\r\n", "\n").replace("\r", "\n")):
+    blocks = [b for b in re.split(r"\n[ \t]*\n", text.replace("\r\n", "\n").replace("\r", "\n")) if b.strip()]
+    for position, block in enumerate(blocks):
         lines = block.strip("\n").split("\n")
+        if lines[0].startswith(("NOTE", "STYLE", "REGION", "WEBVTT")):
+            continue
         timing = next((k for k, line in enumerate(lines) if "-->" in line), None)
-        if timing is None or lines[0].startswith(("NOTE", "STYLE", "REGION", "WEBVTT")):
+        last = position == len(blocks) - 1
+        if timing is None:
+            what = "cut off before its timing line" if last and lines[-1].strip().isdigit() and len(lines) == 1 else "no cue"
+            problems.append(f"block {position + 1} is {what}: {printable(lines[0][:40])!r}")
             continue
         number += 1
         match = pattern.match(lines[timing])
@@ -141,14 +152,35 @@ def _parse(text: str, is_vtt: bool) -> tuple[list[_Cue], list[int]]:
             malformed.append(number)
             continue
         shown = tuple(text for text in (_displayed(line, is_vtt) for line in lines[timing + 1 :]) if text.strip())
+        if last and not shown and len(lines) == timing + 1:
+            problems.append(f"cue {number} is cut off after its timing line: the file is truncated")
+            continue
         cues.append(_Cue(number, _ms(match.group(1)), _ms(match.group(2)), shown))
-    return cues, malformed
+    return cues, malformed, problems
 
 
-def check_text(text: str, *, is_vtt: bool, preset: Preset, path: str = "-", words: Sequence[Word] | None = None) -> Report:
-    """Check the text of a subtitle file against ``preset``."""
+def check_text(
+    text: str,
+    *,
+    is_vtt: bool,
+    preset: Preset,
+    path: str = "-",
+    words: Sequence[Word] | None = None,
+    allow_empty: bool = False,
+) -> Report:
+    """Check the text of a subtitle file against ``preset``.
+
+    Args:
+        allow_empty: a file without any cue passes (an empty session's files).
+    """
     report = Report(path, preset.name)
-    cues, malformed = _parse(text.lstrip("\ufeff"), is_vtt)
+    text = text.lstrip("\ufeff")
+    if is_vtt and not re.match(r"WEBVTT(?:[ \t][^\n]*)?(?:\r\n|\r|\n|$)", text):
+        report.problems.append("it does not start with the WEBVTT header, so players take it for no WebVTT file")
+    cues, malformed, problems = _parse(text, is_vtt)
+    report.problems += problems
+    if not cues and not malformed and not allow_empty:
+        report.problems.append("it holds no cue" + (" (an empty session's file passes with allow_empty)" if not problems else ""))
     ends = _token_ends(cues, words) if words is not None else [None] * len(cues)
     report.cues = len(cues) + len(malformed)
     report.violations["malformed time"] = malformed
@@ -247,14 +279,36 @@ def _cue_ends(ends: Sequence[int | None], words: Sequence[Word], preset: Preset)
     return shares
 
 
-def check_file(path: Path, preset: Preset, words: Sequence[Word] | None = None) -> Report:
-    """Check one ``.srt`` or ``.vtt`` file (the header decides when the suffix doesn't)."""
+def check_file(path: Path, preset: Preset, words: Sequence[Word] | None = None, *, allow_empty: bool = False) -> Report:
+    """Check one ``.srt`` or ``.vtt`` file (the header decides when the suffix doesn't).
+
+    The file must be text in UTF-8, or in UTF-16 with its byte order mark; anything else
+    (another encoding, an image, a cut-off file) fails the check and says why.
+    """
     try:
-        text = path.read_bytes().decode("utf-8-sig", errors="replace")
+        data = path.read_bytes()
     except OSError as exc:
         raise InputError(f"cannot read {str(path)!r} ({exc.strerror})") from None
-    is_vtt = path.suffix.lower() == ".vtt" or text.lstrip().startswith("WEBVTT")
-    return check_text(text, is_vtt=is_vtt, preset=preset, path=str(path), words=words)
+    text, problem = _decode(data)
+    if problem is not None:
+        report = Report(str(path), preset.name)
+        report.problems.append(problem)
+        return report
+    is_vtt = path.suffix.lower() == ".vtt" or text.lstrip("\ufeff").startswith("WEBVTT")
+    return check_text(text, is_vtt=is_vtt, preset=preset, path=str(path), words=words, allow_empty=allow_empty)
+
+
+def _decode(data: bytes) -> tuple[str, str | None]:
+    """The file's text, or why it is not a text file check can read."""
+    encoding = "utf-16" if data.startswith((b"\xff\xfe", b"\xfe\xff")) else "utf-8-sig"
+    try:
+        text = data.decode(encoding)
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        return "", f"it is not UTF-8 text (line {line} holds the byte 0x{data[exc.start]:02x}): not a subtitle file check reads"
+    if "\x00" in text:
+        return "", "it holds NUL characters: not a text subtitle file"
+    return text, None
 
 
 def check(
@@ -263,6 +317,7 @@ def check(
     preset: Preset | str = DEFAULT_PRESET,
     config: str | os.PathLike[str] | None = None,
     words: str | os.PathLike[str] | Sequence[Word] | None = None,
+    allow_empty: bool = False,
 ) -> list[Report]:
     """Check subtitle files against a preset: what ``transcribe-export check`` does, as reports.
 
@@ -272,6 +327,7 @@ def check(
         config: a YAML file of preset keys merged over the preset.
         words: the session's words (a list, or our JSON transcript, a word list
             or a capture): also report where cues end, and excuse gaps the speech forces.
+        allow_empty: a file without any cue passes (an empty session's files).
 
     Raises:
         ConfigurationError: a bad preset or config, or words that can't be read.
@@ -292,4 +348,4 @@ def check(
             raise ConfigurationError(f"words: {error}", key="words", file=os.fspath(words)) from None
     elif words is not None:
         tokens = words
-    return [check_file(Path(path), rules, tokens) for path in files]
+    return [check_file(Path(path), rules, tokens, allow_empty=allow_empty) for path in files]

@@ -332,6 +332,7 @@ def convert(ctx: click.Context, /, files: tuple[Path, ...], verbose: int, **opti
               help="A YAML file of preset keys merged over the preset.")
 @click.option("--words", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
               help="The session's words (our JSON transcript, a word list or a capture): also report where cues end.")
+@click.option("--allow-empty", is_flag=True, help="Pass a file without any cue (an empty session's files).")
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
 def check(files: tuple[Path, ...], as_json: bool, **options: Any) -> None:
     """Lint SRT or WebVTT files (ours or anyone's) against caption rules.
