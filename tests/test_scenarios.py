@@ -79,6 +79,11 @@ def test_degenerate_timings_keep_every_repeated_word(emu: Emulator, tmp_path: Pa
     assert tokens(tmp_path, "zero-times--product-demo") == expected
     assert [w["word"] for w in expected].count("the") > 1  # the case that used to lose words
     assert document(tmp_path, "zero-times--product-demo")["collection"]["duplicates_removed"] == 0
+    # No cue can hold words that all happen at 0 s within the limits: their span is shared out, with a warning,
+    # and what is written passes the caption rules (it was one 21-line cue).
+    assert "the words' times overlap, so no cue could hold them within the limits" in result.stderr
+    checked = CliRunner().invoke(main, ["check", str(tmp_path / f"{safe_name('zero-times--product-demo')}.srt")])
+    assert checked.exit_code == 0, checked.stdout
 
 
 @pytest.mark.parametrize("stream_id", EXACT)

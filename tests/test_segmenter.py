@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
+import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
@@ -50,7 +51,8 @@ def check_invariants(words: list[Word], cues: list[Cue]) -> None:
     assert [w for cue in cues for w in cue.words] == words
     for number, cue in enumerate(cues):
         assert cue.end_ms > cue.start_ms
-        assert all(cue.start_ms <= w.start_ms and w.end_ms <= cue.end_ms for w in cue.words)
+        if cue.reason != "overlap":  # overlapping times left no legal cue: their span was shared out instead
+            assert all(cue.start_ms <= w.start_ms and w.end_ms <= cue.end_ms for w in cue.words)
         # what the cue shows is its tokens, in order, nothing added or lost
         assert shown("".join(cue.lines)) == shown("".join(w.text for w in cue.words))
         assert all(line and line == line.strip() for line in cue.lines)
@@ -277,3 +279,37 @@ def test_no_words_no_cues() -> None:
 
 def test_default_preset_is_netflix_english() -> None:
     assert load_preset() == replace(Preset(), name="netflix-en")
+
+
+@st.composite
+def overlapping(draw: st.DrawFn) -> list[Word]:
+    """Words whose times overlap or coincide: long words starting close together, or all at one instant."""
+    texts = draw(st.lists(st.sampled_from(["word", "another", "the", "x", "longerword", ",", "."]), min_size=1, max_size=80))
+    if draw(st.booleans()):
+        return [Word(text, 0, 0) for text in texts]
+    step, length = draw(st.integers(0, 200)), draw(st.integers(0, 9000))
+    return [Word(text, i * step / 1000, (i * step + length) / 1000) for i, text in enumerate(texts)]
+
+
+@given(words=overlapping(), name=st.sampled_from(PRESETS))
+def test_overlapping_times_still_give_cues_within_the_limits(words: list[Word], name: str) -> None:
+    preset = load_preset(name)
+    cues = segment(words, preset=preset)
+    check_invariants(words, cues)
+    for cue in cues:
+        if len(cue.words) > 1 and " " in " ".join(cue.lines):  # a lone word may be longer than a line
+            assert len(cue.lines) <= preset.max_lines, cue.lines
+            assert all(preset.measure(line) <= preset.max_chars_per_line for line in cue.lines if " " in line), cue.lines
+    for cue, nxt in zip(cues, cues[1:]):
+        assert cue.end_ms <= nxt.start_ms
+
+
+def test_a_session_at_one_instant_is_divided_into_readable_cues_with_a_warning(caplog: pytest.LogCaptureFixture) -> None:
+    words = [Word(text, 0, 0) for text in ("the cat saw the dog and the dog saw the cat " * 6).split()]
+    with caplog.at_level("WARNING"):
+        cues = segment(words, preset="netflix-en")
+    assert len(cues) > 1 and all(c.reason == "overlap" for c in cues)
+    assert [w for c in cues for w in c.words] == words  # every word once, in order
+    assert all(len(c.lines) <= 2 and all(len(line) <= 42 for line in c.lines) for c in cues)
+    assert all(c.end_ms - c.start_ms >= 833 for c in cues[:-1])  # each long enough to read
+    assert f"cues 1-{len(cues)}: the words' times overlap, so no cue could hold them within the limits" in caplog.text

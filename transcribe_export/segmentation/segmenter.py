@@ -27,6 +27,7 @@ Invariants, checked by property tests for every preset:
 
 from __future__ import annotations
 
+import logging
 import math
 from dataclasses import dataclass
 from fractions import Fraction
@@ -56,6 +57,8 @@ from transcribe_export.segmentation.presets import FRAME_RATES, Preset, PresetCh
 from transcribe_export.segmentation.text import chunk_words, join_chunks
 
 __all__ = ["ALGORITHM", "segment"]
+
+log = logging.getLogger(__name__)
 
 ALGORITHM = "dp-v2"
 
@@ -343,8 +346,9 @@ def segment(words: Sequence[Word], *, preset: Preset | PresetChoice | str | None
         return []
     plan = _Plan(chunks, words, preset)
     cuts = plan.solve()
+    timed = _divide_overlaps(plan, [(*cut, *times, "") for cut, times in zip(cuts, _times(plan, cuts))])
     cues = []
-    for (i, j, splits), (start, end) in zip(cuts, _times(plan, cuts)):
+    for i, j, splits, start, end, divided in timed:
         edges = [i, *splits, j]
         shown = tuple(tuple(chunks[a:b]) for a, b in zip(edges, edges[1:]))
         lines = tuple(join_chunks(line) for line in shown)
@@ -352,9 +356,66 @@ def segment(words: Sequence[Word], *, preset: Preset | PresetChoice | str | None
         reason = plan.breaks[j - 1].reason if j < len(chunks) else "end"
         if reason == "length" and _duration_bound(plan, i, j):
             reason = "duration"
+        reason = divided or reason
         tokens = tuple(words[chunks[i].first : chunks[j - 1].last + 1])
         cues.append(Cue(start, end, lines, tokens, reason, line_reasons, shown))
     return cues
+
+
+_Timed = tuple[int, int, tuple[int, ...], int, int, str]  # first chunk, stop, line splits, in, out, "overlap" or ""
+
+
+def _divide_overlaps(plan: _Plan, timed: list[_Timed]) -> list[_Timed]:
+    """Cues that had to break the limits (the words' times overlap, so no cue could fit them) are
+    divided into consecutive cues that each fit, with the span shared out among them, and a warning.
+
+    The words of such a cue then no longer lie inside their cue's times: the times they came
+    with left no way to show them legally. Their cues say why (``break_reason: overlap``).
+    """
+    preset, out = plan.preset, []
+    max_ms = preset.max_duration_ms
+    for number, (i, j, splits, start, end, _) in enumerate(timed):
+        too_long = max_ms is not None and max(plan.ends[i:j]) - plan.starts[i] > max_ms  # spoken, as the program judges
+        if j - i == 1 or (plan.lines(i, j) is not None and not too_long):
+            out.append((i, j, splits, start, end, ""))
+            continue
+        groups, a = [], i
+        while a < j:  # as many chunks as fit in one cue's lines
+            b = a + 1
+            while b < j and plan.lines(a, b + 1) is not None:
+                b += 1
+            groups.append((a, b))
+            a = b
+        if max_ms is not None:
+            while (end - start) / len(groups) > max_ms and any(b - a > 1 for a, b in groups):
+                a, b = max(groups, key=lambda g: g[1] - g[0])
+                middle = (a + b) // 2
+                index = groups.index((a, b))
+                groups[index : index + 1] = [(a, middle), (middle, b)]
+        following = timed[number + 1][3] if number + 1 < len(timed) else None
+        stop = max(end, start + len(groups) * (preset.min_duration_ms + preset.min_gap_ms))  # room to read each
+        if following is not None:
+            stop = min(stop, following)
+        room = (stop - start) // len(groups)
+        if room < 2:
+            log.warning("cue %d breaks the preset's limits: the words' times leave no room to divide it", len(out) + 1)
+            out.append((i, j, splits, start, end, ""))
+            continue
+        log.warning(
+            "cues %d-%d: the words' times overlap, so no cue could hold them within the limits;"
+            " their %d-%d ms span was divided among %d cues",
+            len(out) + 1, len(out) + len(groups), start, stop, len(groups),
+        )
+        fps = FRAME_RATES[preset.fps] if preset.fps is not None else None
+        for k, (a, b) in enumerate(groups):
+            cue_start = start + k * room
+            cue_end = cue_start + room - min(preset.min_gap_ms, room // 2) if k + 1 < len(groups) else max(cue_start + 1, stop)
+            if fps is not None:  # on frame boundaries, like every other time
+                cue_start, cue_end = _snap(cue_start, fps, up=True), _snap(cue_end, fps, up=False)
+                cue_end = max(cue_end, _snap(cue_start + 1, fps, up=True))
+            laid = plan.lines(a, b) if b - a > 1 else (0.0, ())
+            out.append((a, b, laid[1] if laid is not None else plan._fill(a, b), cue_start, cue_end, "overlap"))
+    return out
 
 
 def _duration_bound(plan: _Plan, i: int, j: int) -> bool:
