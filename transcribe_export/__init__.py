@@ -59,8 +59,10 @@ if TYPE_CHECKING:
         TranscribeExportError,
     )
     from transcribe_export.models import Collected, CollectStats, Cue, SessionInfo, Transcript, Word
-    from transcribe_export.run.batch import SessionOutcome, convert, export
+    from transcribe_export.run.batch import convert, export
+    from transcribe_export.run.outcomes import SessionOutcome
     from transcribe_export.run.pipeline import build_transcript, export_session, recut, write_transcript
+    from transcribe_export.run.signals import Stop
     from transcribe_export.run.state import BusyError
     from transcribe_export.segmentation.presets import Preset, PresetChoice, load_preset, preset_names
     from transcribe_export.segmentation.segmenter import segment
@@ -100,7 +102,8 @@ _PUBLIC: dict[str, tuple[str, str]] = {
     "export_session": ("transcribe_export.run.pipeline", "export_session"),
     "recut": ("transcribe_export.run.pipeline", "recut"),
     "write_transcript": ("transcribe_export.run.pipeline", "write_transcript"),
-    "SessionOutcome": ("transcribe_export.run.batch", "SessionOutcome"),
+    "SessionOutcome": ("transcribe_export.run.outcomes", "SessionOutcome"),
+    "Stop": ("transcribe_export.run.signals", "Stop"),
     "export": ("transcribe_export.run.batch", "export"),
     "convert": ("transcribe_export.run.batch", "convert"),
     "BusyError": ("transcribe_export.run.state", "BusyError"),
@@ -137,6 +140,7 @@ __all__ = [
     "SessionFailedError",
     "SessionInfo",
     "SessionOutcome",
+    "Stop",
     "StreamError",
     "TranscribeExportError",
     "Transcript",

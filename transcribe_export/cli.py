@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import contextlib
 import functools
-import inspect
 import json
 import logging
 import sys
@@ -24,25 +23,18 @@ from transcribe_export._version import __version__
 from transcribe_export.checker import check as check_files
 from transcribe_export.collect.options import CONNECT_TIMEOUT, DEFAULT_BASE_URL, READ_TIMEOUT, REQUEST_TIMEOUT, CollectOptions
 from transcribe_export.collect.retry import RetryPolicy
-from transcribe_export.errors import ConfigurationError, NotReadyError, TranscribeExportError, printable
+from transcribe_export.errors import ConfigurationError, TranscribeExportError, printable
 from transcribe_export.resources import bundled_dir
 from transcribe_export.run import batch
-from transcribe_export.run.batch import SessionOutcome
+from transcribe_export.run.inputs import DEFAULT_NAME_TEMPLATE, check_name_template, read_ids
+from transcribe_export.run.outcomes import SessionOutcome, exit_status, failure_summary
+from transcribe_export.run.signals import Stop
 from transcribe_export.segmentation.presets import DEFAULT_PRESET, FRAME_RATES, check_preset_name, preset_names
 from transcribe_export.write import DEFAULT_FORMATS, FORMATS, parse_formats
 
 __all__ = ["main"]
 
 log = logging.getLogger("transcribe_export")
-EX_SOFTWARE = 70  # sysexits.h: an internal error (a bug); the other sessions still ran
-
-
-def _default(function: Callable[..., Any], name: str) -> Any:
-    """The library's default for one of its keyword arguments: the one source of every CLI default."""
-    return inspect.signature(function).parameters[name].default
-
-
-# -- parameter types: the library's own checks, reported the click way ------------
 
 
 class _Checked(click.ParamType):  # type: ignore[type-arg]
@@ -103,21 +95,16 @@ def _exit(code: int) -> NoReturn:
     raise click.exceptions.Exit(code)
 
 
-# -- output: logging, and one reporter for every command that runs many ----------
-
-
 class _Reporter:
     """Shows each outcome as it comes (and a progress bar on a terminal), stops on a signal, ends with the exit code."""
 
     def __init__(self, total: int, label: str, ctx: click.Context, *, json_lines: bool = False) -> None:
         self.total, self.ctx, self.json_lines = total, ctx, json_lines
-        self.counts = dict.fromkeys(batch.OUTCOMES, 0)
-        self.stop = batch.Stop()
+        self.stop = Stop()
         self.show_bar = total > 1 and sys.stderr.isatty()
         self.bar = click.progressbar(length=total, label=label, file=sys.stderr, show_pos=True, show_eta=True)
 
     def __call__(self, outcome: SessionOutcome) -> None:
-        self.counts[outcome.outcome] += 1
         reason = _flags(outcome.reason, self.ctx) if outcome.reason else ""
         if outcome.outcome == "failed":
             self._error(reason)
@@ -137,35 +124,17 @@ class _Reporter:
         else:
             click.echo(f"{chr(10) if self.show_bar else ''}Error: {message}", err=True)
 
-    def _stopping(self) -> None:
-        if self.stop.cancel.is_set():
-            click.echo("\nStopping now: the sessions under way stop waiting; what finished is on record.", err=True)
-        else:
-            click.echo("\nStopping: nothing new starts; what is under way finishes (Ctrl-C again: stop now).", err=True)
-
     def run(self, work: Callable[..., list[SessionOutcome]], items: Sequence[Any], **options: Any) -> NoReturn:
         """Run ``work`` over ``items`` with this reporter, then exit with the code the outcomes call for."""
-        with self.stop.on_signals(self._stopping):
+        with self.stop.on_signals(lambda: click.echo(f"\n{self.stop.describe()}", err=True)):
             with self.bar if self.show_bar else contextlib.nullcontext():
                 outcomes = work(items, **options, on_done=self, stop=self.stop)
-        if self.counts["failed"]:
-            summary = f"{self.counts['failed']} of {self.total} failed"
-            if len(outcomes) < self.total and not self.stop.signals:
-                summary += f"; {self.total - len(outcomes)} not started"
-            if self.json_lines:
-                log.error("%s.", summary)
-            else:
-                click.echo(f"{summary}.", err=True)
+        summary = failure_summary(outcomes, self.total, stopped=bool(self.stop.signals))
+        if summary is not None:
+            log.error("%s", summary) if self.json_lines else click.echo(summary, err=True)
         if self.stop.signals:
             click.echo(f"Stopped after {len(outcomes)} of {self.total}; run again to do the rest.", err=True)
-            _exit(128 + self.stop.signals[0])
-        if any(o.bug for o in outcomes):
-            _exit(EX_SOFTWARE)
-        if any(o.configuration for o in outcomes):
-            _exit(2)
-        if self.counts["failed"]:
-            _exit(1)
-        _exit(NotReadyError.exit_code if self.counts["not-ready"] else 0)
+        _exit(exit_status(outcomes, self.stop.signals))
 
 
 # -- options shared by commands -----------------------------------------------------
@@ -181,7 +150,7 @@ def _options(*decorators: _Decorator) -> _Decorator:
 
 _output_options = _options(
     click.option("-o", "--output-dir", "out_dir", type=click.Path(file_okay=False, path_type=Path),
-                 default=_default(batch.export, "out_dir"), show_default=True,
+                 default=batch.DEFAULT_OUT_DIR, show_default=True,
                  help="Folder for the files (created if missing)."),
     click.option("-f", "--format", "formats", type=_Checked("LIST", parse_formats), default=",".join(DEFAULT_FORMATS),
                  show_default=True, help=f"Comma-separated output formats: {', '.join(FORMATS)}."),
@@ -253,12 +222,12 @@ main.command_class = _Command
               help="Retries after 429, 5xx, connection errors and cut streams (other 4xx never retry).")
 @click.option("--retry-after-max", type=float, default=RetryPolicy.retry_after_max, show_default=True,
               help="Longest Retry-After (seconds) obeyed.")
-@click.option("-j", "--jobs", type=int, default=_default(batch.export, "jobs"), show_default=True,
+@click.option("-j", "--jobs", type=int, default=batch.DEFAULT_JOBS, show_default=True,
               help="Sessions exported at once (one connection pool; a 429 slows them all).")
 @click.option("--force", is_flag=True, help="Export again sessions an earlier run already exported.")
 @click.option("--retry-failed", is_flag=True,
               help="Try again sessions whose last failure was permanent (HeyGen error status, 404, bad frame).")
-@click.option("--name-template", type=_Checked("TEMPLATE", batch.check_name_template), default=batch.DEFAULT_NAME_TEMPLATE,
+@click.option("--name-template", type=_Checked("TEMPLATE", check_name_template), default=DEFAULT_NAME_TEMPLATE,
               show_default=True, help="File names; exactly one {stream_id} (the result is still made safe).")
 @click.option("--report", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Write a JSON summary: per id its outcome, reason, files, counts and seconds.")
@@ -295,7 +264,7 @@ def export(ctx: click.Context, /, stream_ids: tuple[str, ...], ids_file: str | N
     130/143 stopped by SIGINT/SIGTERM.
     """
     logs.configure(verbose, log_format, rewrite=functools.partial(_flags, ctx=ctx))
-    ids = batch.read_ids(stream_ids, ids_file)
+    ids = read_ids(stream_ids, ids_file)
     _Reporter(len(ids), "Exporting", ctx, json_lines=log_format == "json").run(batch.export, ids, **options)
 
 
@@ -411,15 +380,12 @@ def demo(out_dir: Path) -> None:
     auto: Japanese gets netflix-ja), and prints what it wrote. Needs no API
     key and no network.
     """
-    from transcribe_export.emulate.demo import run_demo
+    from transcribe_export.emulate.demo import demo_table, run_demo
 
     base_url, rows, failures = run_demo(out_dir)
     for error in failures:
         click.echo(f"Error: {error}", err=True)
     click.echo(f"Exported {len(rows)} sessions from the built-in emulator ({base_url}) into {out_dir}/")
-    width = max([len("stream id")] + [len(row[0]) for row in rows])
-    click.echo(f"  {'stream id':<{width}}  {'words':>5}  {'cues':>4}  files")
-    for stream_id, words, cues in rows:
-        click.echo(f"  {stream_id:<{width}}  {words:>5}  {cues:>4}  {stream_id}.srt .vtt .json")
+    click.echo(demo_table(rows))
     if failures:
         _exit(1)

@@ -1,4 +1,4 @@
-"""The only module that talks HTTP: HeyGen's two Avatar Realtime endpoints.
+"""HeyGen's two Avatar Realtime endpoints over HTTP (with :mod:`.transport`, the only HTTP).
 
 Security, measured against ``requests`` 2.34 and kept here (``docs/collecting.md``):
 
@@ -14,12 +14,10 @@ Security, measured against ``requests`` 2.34 and kept here (``docs/collecting.md
 
 from __future__ import annotations
 
-import ipaddress
 import json
 import logging
 import os
 import re
-import socket
 import threading
 import time
 from contextlib import contextmanager
@@ -32,6 +30,7 @@ import requests.adapters
 import urllib3
 
 from transcribe_export._version import __version__
+from transcribe_export.collect.credentials import Redactor, check_base_url, check_credential, is_loopback_url
 from transcribe_export.collect.options import (
     CONNECT_TIMEOUT,
     DEFAULT_BASE_URL,
@@ -41,6 +40,7 @@ from transcribe_export.collect.options import (
     pause,
 )
 from transcribe_export.collect.retry import RETRYABLE_STATUS, RateLimiter, RetryPolicy, parse_retry_after
+from transcribe_export.collect.transport import SafeSession, Watchdog, WatchedAdapter
 from transcribe_export.errors import (
     APIError,
     AuthenticationError,
@@ -50,7 +50,6 @@ from transcribe_export.errors import (
     NotFoundError,
     StreamError,
     TranscribeExportError,
-    printable,
 )
 from transcribe_export.models import SessionInfo, Word
 
@@ -59,112 +58,9 @@ __all__ = ["DEFAULT_BASE_URL", "HeyGenClient", "is_loopback_url"]
 log = logging.getLogger(__name__)
 
 USER_AGENT = f"transcribe-export/{__version__}"
-_SENSITIVE = ("x-api-key", "authorization")
 # The most of a JSON answer (status or error) we read.
 _ERROR_BODY_LIMIT = 64 * 1024
 _READ_SIZE = 64 * 1024
-
-
-class _SafeSession(requests.Session):
-    """A session that never carries credentials across a redirect."""
-
-    def rebuild_auth(self, prepared_request: requests.PreparedRequest, response: requests.Response) -> None:
-        for header in _SENSITIVE:
-            prepared_request.headers.pop(header, None)
-        super().rebuild_auth(prepared_request, response)  # type: ignore[no-untyped-call]
-
-
-_watched = threading.local()  # per requesting thread: where the pool reports the connection it hands out
-
-
-class _WatchedConnections:
-    """A pool that tells the running request which connection it got, so a watchdog can shut it down."""
-
-    def _get_conn(self, timeout: float | None = None) -> Any:
-        conn = super()._get_conn(timeout)  # type: ignore[misc]
-        holder = getattr(_watched, "holder", None)
-        if holder is not None:
-            holder.append(conn)
-        return conn
-
-
-class _WatchedHTTPPool(_WatchedConnections, urllib3.HTTPConnectionPool):
-    pass
-
-
-class _WatchedHTTPSPool(_WatchedConnections, urllib3.HTTPSConnectionPool):
-    pass
-
-
-class _WatchedAdapter(requests.adapters.HTTPAdapter):
-    def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
-        super().init_poolmanager(*args, **kwargs)
-        self.poolmanager.pool_classes_by_scheme = {"http": _WatchedHTTPPool, "https": _WatchedHTTPSPool}
-
-
-class _Watchdog:
-    """The request's total deadline: when it passes, the connection is shut down under the blocked read.
-
-    The read timeout bounds each silence, not the whole: a server that drips one byte
-    every few seconds would hold a request (and the folder's lock) forever without this.
-    ``shutdown`` interrupts a read blocked in another thread; ``close`` would not.
-    """
-
-    def __init__(self, seconds: float) -> None:
-        self.seconds = seconds
-        self.fired = False
-        self._connections: list[Any] = []
-        self._timer = threading.Timer(seconds, self._fire)
-        self._timer.daemon = True
-
-    def start(self) -> None:
-        _watched.holder = self._connections
-        self._timer.start()
-
-    def disarm(self) -> None:
-        """The request is done (or its body is the caller's to bound now)."""
-        self._timer.cancel()
-        if getattr(_watched, "holder", None) is self._connections:
-            _watched.holder = None
-
-    def _fire(self) -> None:
-        self.fired = True
-        for conn in self._connections:
-            sock = getattr(conn, "sock", None)
-            if sock is not None:
-                try:
-                    sock.shutdown(socket.SHUT_RDWR)
-                except OSError:
-                    pass
-
-
-def is_loopback_url(url: str) -> bool:
-    """True if the URL's host is this machine (``localhost`` or 127.0.0.0/8, ::1).
-
-    >>> is_loopback_url("http://127.0.0.1:8080"), is_loopback_url("https://api.heygen.com")
-    (True, False)
-    """
-    host = urlsplit(url).hostname or ""
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
-
-
-def _check_credential(value: str, what: str) -> str:
-    value = value.strip()
-    if not value:
-        raise ConfigurationError(f"the {what} is empty", hint="Set it to the value from your HeyGen dashboard.")
-    # A header can't carry these; requests would raise InvalidHeader with the
-    # value in its message, which would print the key.
-    if not value.isascii() or not value.isprintable() or any(ch.isspace() for ch in value):
-        raise ConfigurationError(
-            f"the {what} contains spaces or characters that cannot be sent in an HTTP header",
-            hint="Check for a stray quote or line break where it is set.",
-        )
-    return value
 
 
 def _path_segment(stream_id: str) -> str:
@@ -231,12 +127,13 @@ class HeyGenClient:
         limiter: RateLimiter | None = None,
         pool_size: int = 10,
     ) -> None:
-        self._api_key = _check_credential(api_key, "API key") if api_key is not None else None
-        self._bearer = _check_credential(bearer_token, "bearer token") if bearer_token is not None else None
-        self.base_url = self._check_base_url(base_url, allow_insecure_http)
+        self._api_key = check_credential(api_key, "API key") if api_key is not None else None
+        self._bearer = check_credential(bearer_token, "bearer token") if bearer_token is not None else None
+        self.base_url = check_base_url(base_url, allow_insecure_http)
+        self._redactor = Redactor(self._api_key, self._bearer)
         if session is None:
-            session = _SafeSession()
-            adapter = _WatchedAdapter(pool_connections=pool_size, pool_maxsize=pool_size)
+            session = SafeSession()
+            adapter = WatchedAdapter(pool_connections=pool_size, pool_maxsize=pool_size)
             session.mount("https://", adapter)
             session.mount("http://", adapter)
         self.session = session
@@ -279,57 +176,13 @@ class HeyGenClient:
             )
         return cls(**options)
 
-    @staticmethod
-    def _check_base_url(url: str, allow_insecure_http: bool) -> str:
-        try:
-            parts = urlsplit(url)
-            parts.port  # noqa: B018 - raises for a port that is not a number
-        except ValueError:
-            raise ConfigurationError("the base URL is not a valid URL", key="base_url",
-                                     hint="Use the form https://api.heygen.com.") from None
-        if "@" in parts.netloc or parts.query or parts.fragment:
-            # It may hold a password or a token: refuse it without repeating any of it.
-            raise ConfigurationError(
-                "the base URL holds a user name, password, query or fragment, which is not used and not shown",
-                key="base_url",
-                hint="Give only the scheme, host, port and path; put credentials in HEYGEN_API_KEY.",
-            )
-        shown = printable(url)
-        if parts.scheme not in ("http", "https") or not parts.hostname:
-            raise ConfigurationError(
-                f"the base URL {shown!r} is not an http(s) URL with a host",
-                key="base_url",
-                hint="Use the form https://api.heygen.com.",
-            )
-        if parts.scheme == "http" and not allow_insecure_http and not is_loopback_url(url):
-            raise ConfigurationError(
-                f"the base URL {shown!r} is plain http, which would send the API key unencrypted",
-                key="base_url",
-                hint="Use https, or `allow_insecure_http` if this is really wanted.",
-            )
-        return url.rstrip("/")
-
     def redact(self, text: str, *, one_line: bool = True) -> str:
-        """Text from the server with this client's key and token taken out (and, for a message,
-        control characters escaped onto one printable line).
-
-        A server (or a proxy) may echo the credentials it was sent; nothing the tool
-        shows, logs or writes may repeat them.
-        """
-        for secret in (self._api_key, self._bearer):
-            if secret and secret in text:
-                text = text.replace(secret, "[redacted]")
-        return printable(text) if one_line else text
+        """Text from the server without this client's key and token (:class:`.credentials.Redactor`)."""
+        return self._redactor(text, one_line=one_line)
 
     def redact_words(self, words: Sequence[Word]) -> list[Word]:
-        """The words, with any that holds this client's key or token redacted (text only; times kept)."""
-        secrets_ = [s for s in (self._api_key, self._bearer) if s]
-        if not secrets_:
-            return list(words)
-        return [
-            Word(self.redact(w.text, one_line=False), w.start, w.end) if any(s in w.text for s in secrets_) else w
-            for w in words
-        ]
+        """The words, any that holds this client's key or token redacted."""
+        return self._redactor.words(words)
 
     def __repr__(self) -> str:
         auth = "x-api-key" if self._api_key else "bearer" if self._bearer else "none"
@@ -359,7 +212,7 @@ class HeyGenClient:
         deadline: float | None = None,
         what: str = "the request",
         cancel: threading.Event | None = None,
-    ) -> tuple[requests.Response, _Watchdog]:
+    ) -> tuple[requests.Response, Watchdog]:
         """GET with the credentials and the retry policy; failures become our errors.
 
         429 waits for ``Retry-After`` (capped, and shared through the
@@ -412,10 +265,10 @@ class HeyGenClient:
 
     def _get_once(
         self, stream_id: str, url: str, headers: dict[str, str] | None, deadline: float | None
-    ) -> tuple[requests.Response, _Watchdog]:
+    ) -> tuple[requests.Response, Watchdog]:
         """One GET under the request deadline; the watchdog stays armed for the caller to read a body under."""
         limit = self.request_timeout if deadline is None else max(0.05, min(self.request_timeout, deadline - time.monotonic()))
-        watch = _Watchdog(limit)
+        watch = Watchdog(limit)
         watch.start()
         try:
             return self._request(stream_id, url, headers, deadline), watch
@@ -425,7 +278,7 @@ class HeyGenClient:
                 raise self._too_slow(stream_id, url, watch) from None
             raise
 
-    def _too_slow(self, stream_id: str, url: str, watch: _Watchdog) -> NetworkError:
+    def _too_slow(self, stream_id: str, url: str, watch: Watchdog) -> NetworkError:
         return NetworkError(
             f"{urlsplit(url).netloc} took more than the {watch.seconds:g} s request deadline to answer"
             " (it sent its answer too slowly)",

@@ -61,7 +61,7 @@ class CollectOptions:
         max_frame_bytes: the largest frame accepted.
         max_words: the most words one session may hold.
         cancel: when set, every wait stops at once with :class:`StoppedError`
-            (what ``run.batch.Stop`` sets on SIGTERM or a second Ctrl-C).
+            (what ``run.signals.Stop`` sets on SIGTERM or a second Ctrl-C).
 
     Raises:
         ConfigurationError: a value out of range, naming the attribute.

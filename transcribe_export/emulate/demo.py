@@ -11,7 +11,7 @@ from transcribe_export.errors import TranscribeExportError
 from transcribe_export.resources import bundled_dir
 from transcribe_export.run.pipeline import export_session
 
-__all__ = ["run_demo"]
+__all__ = ["demo_table", "run_demo"]
 
 
 def run_demo(out_dir: str | os.PathLike[str]) -> tuple[str, list[tuple[str, int, int]], list[TranscribeExportError]]:
@@ -35,3 +35,16 @@ def run_demo(out_dir: str | os.PathLike[str]) -> tuple[str, list[tuple[str, int,
                 continue
             rows.append((stream_id, len(transcript.words), len(transcript.cues)))
     return emulator.base_url, rows, failures
+
+
+def demo_table(rows: list[tuple[str, int, int]]) -> str:
+    """The demo's table: per sample its id, words, cues and files.
+
+    >>> print(demo_table([("product-demo", 169, 18)]))
+      stream id     words  cues  files
+      product-demo    169    18  product-demo.srt .vtt .json
+    """
+    width = max([len("stream id")] + [len(row[0]) for row in rows])
+    lines = [f"  {'stream id':<{width}}  {'words':>5}  {'cues':>4}  files"]
+    lines += [f"  {stream_id:<{width}}  {words:>5}  {cues:>4}  {stream_id}.srt .vtt .json" for stream_id, words, cues in rows]
+    return "\n".join(lines)

@@ -15,22 +15,17 @@ Workers share one client, so one connection pool and one rate limiter: a
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
 import hashlib
 import json
 import logging
 import os
-import signal
-import string
-import sys
 import threading
 import time
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
-from dataclasses import asdict, dataclass
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Sequence
 
 from transcribe_export._version import __version__
 from transcribe_export.collect.options import CONNECT_TIMEOUT, READ_TIMEOUT, REQUEST_TIMEOUT, CollectOptions
@@ -47,164 +42,27 @@ from transcribe_export.errors import (
     StoppedError,
     TranscribeExportError,
     bad_value,
-    printable,
 )
 from transcribe_export.models import Transcript
+from transcribe_export.run.inputs import DEFAULT_NAME_TEMPLATE, check_name_template, clash, file_name, id_problem
+from transcribe_export.run.outcomes import SessionOutcome, check_report_path, write_report
 from transcribe_export.run.pipeline import build_transcript, export_session, write_transcript
+from transcribe_export.run.signals import Stop
 from transcribe_export.segmentation.presets import DEFAULT_PRESET, Preset, PresetChoice
 from transcribe_export.write import DEFAULT_FORMATS, parse_formats
-from transcribe_export.write.files import remove_stale_temporaries, safe_name, write_atomic
+from transcribe_export.write.files import remove_stale_temporaries
 
 if TYPE_CHECKING:
     from transcribe_export.collect.client import HeyGenClient
 
-__all__ = [
-    "DEFAULT_NAME_TEMPLATE", "OUTCOMES", "SessionOutcome", "Stop", "check_name_template", "convert", "export", "file_name",
-    "read_ids", "summarize",
-]
+__all__ = ["PERMANENT", "convert", "export"]
 
 log = logging.getLogger(__name__)
 
-OUTCOMES = ("exported", "up-to-date", "not-ready", "failed")
 #: Failures that will fail the same way next time; retried only with ``retry_failed``.
 PERMANENT = (SessionFailedError, NotFoundError, InvalidFrameError)
-DEFAULT_NAME_TEMPLATE = "{stream_id}"
 DEFAULT_JOBS = 4
-
-
-@dataclass(frozen=True, slots=True)
-class SessionOutcome:
-    """How one id ended.
-
-    Attributes:
-        stream_id: the id.
-        outcome: one of :data:`OUTCOMES`.
-        reason: the error or the not-ready message, or ``None``.
-        files: the file names written (in the output folder).
-        words: words in the transcript.
-        cues: cues written.
-        seconds: how long it took.
-        permanent: a failure that will not go away by itself.
-        bug: the failure was an unexpected exception (its traceback is in the log).
-        configuration: the failure was the run's configuration (a base URL that is not
-            HeyGen's API, say), not the session's: it stopped the batch and is not recorded.
-    """
-
-    stream_id: str
-    outcome: str
-    reason: str | None = None
-    files: tuple[str, ...] = ()
-    words: int = 0
-    cues: int = 0
-    seconds: float = 0.0
-    permanent: bool = False
-    bug: bool = False
-    configuration: bool = False
-
-    def as_dict(self) -> dict[str, Any]:
-        """For the ``--report`` file."""
-        data = asdict(self)
-        data["files"] = list(self.files)
-        data["seconds"] = round(self.seconds, 3)
-        return data
-
-
-def check_name_template(template: str) -> str:
-    """A file-name template: text with exactly one ``{stream_id}`` field and nothing else to fill in.
-
-    >>> check_name_template("heygen-{stream_id}")
-    'heygen-{stream_id}'
-    >>> check_name_template("heygen-{{stream_id}}")  # doctest: +ELLIPSIS
-    Traceback (most recent call last):
-    ...
-    transcribe_export.errors.ConfigurationError: `name_template` 'heygen-{{stream_id}}' has no {stream_id} field, ...
-    """
-    hint = "Use {stream_id} once, e.g. 'heygen-{stream_id}'."
-    try:
-        fields = [(name, spec, conv) for _, name, spec, conv in string.Formatter().parse(template) if name is not None]
-    except ValueError as exc:
-        raise ConfigurationError(f"`name_template` {template!r} is not valid ({exc})", key="name_template", hint=hint) from None
-    if not fields:
-        raise ConfigurationError(
-            f"`name_template` {template!r} has no {{stream_id}} field, so every session would write the same file",
-            key="name_template", hint=hint,
-        )
-    if len(fields) > 1 or fields[0] != ("stream_id", "", None):
-        raise ConfigurationError(
-            f"`name_template` {template!r} must hold exactly one {{stream_id}} field and no other", key="name_template", hint=hint
-        )
-    return template
-
-
-def file_name(template: str, stream_id: str) -> str:
-    """The file name (without suffix) for an id: the template filled in, then made safe.
-
-    >>> file_name("{stream_id}", "7f3c"), file_name("heygen-{stream_id}", "A/B").split("~")[0]
-    ('7f3c', 'heygen-A_B')
-    """
-    return safe_name(template.format(stream_id=stream_id))
-
-
-def read_ids(arguments: Sequence[str] = (), ids_file: str | os.PathLike[str] | None = None) -> list[str]:
-    """Ids from arguments and an ids file (``-`` for standard input, as an argument too).
-
-    One id a line; blank lines and ``#`` comments are skipped; repeats collapse, order kept.
-
-    Raises:
-        ConfigurationError: a file can't be read, or there are no ids at all.
-    """
-    lines: list[str] = []
-    sources: list[str] = [os.fspath(ids_file)] if ids_file is not None else []
-    for argument in arguments:
-        if argument == "-":
-            sources.append("-")
-        else:
-            lines.append(argument)
-    for source in dict.fromkeys(sources):
-        try:
-            data = sys.stdin.buffer.read() if source == "-" else Path(source).read_bytes()
-        except OSError as exc:
-            raise ConfigurationError(f"cannot read the ids file {source!r} ({exc.strerror})", key="ids_file") from None
-        lines += [line.split("#", 1)[0].strip() for line in _decode_ids(data, "standard input" if source == "-" else source)]
-    ids = list(dict.fromkeys(line for line in lines if line))
-    if not ids:
-        raise ConfigurationError(
-            "no stream ids given", key="stream_ids",
-            hint="Pass ids as arguments, in an ids file, or on standard input with -.",
-        )
-    return ids
-
-
-def _decode_ids(data: bytes, source: str) -> list[str]:
-    """The lines of an ids file: UTF-8, a byte order mark dropped; anything else is refused, naming the line."""
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise ConfigurationError(f"the ids file {source!r} is UTF-16, not UTF-8", key="ids_file",
-                                 hint="Save it as UTF-8 (one id a line).")
-    try:
-        return data.decode("utf-8").removeprefix("\ufeff").splitlines()
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        raise ConfigurationError(
-            f"the ids file {source!r} is not UTF-8 (line {line} holds the byte 0x{data[exc.start]:02x})",
-            key="ids_file", hint="Save it as UTF-8 (one id a line).",
-        ) from None
-
-
-def id_problem(stream_id: str) -> str | None:
-    """Why an id can't be asked for (it can't be sent in a URL path as UTF-8), or None.
-
-    >>> id_problem("7f3c2a1e"), id_problem("bad\\udcff"), id_problem("a\\nb")
-    (None, 'it is not valid UTF-8', 'it holds control characters')
-    """
-    try:
-        stream_id.encode("utf-8")
-    except UnicodeEncodeError:
-        return "it is not valid UTF-8"
-    if printable(stream_id) != stream_id:
-        return "it holds control characters"
-    if len(stream_id) > 1000:
-        return "it is longer than 1,000 characters"
-    return None
+DEFAULT_OUT_DIR = "."
 
 
 def _words_checksum(transcript: Transcript) -> str:
@@ -242,22 +100,10 @@ def _prepare(out_dir: str | os.PathLike[str]) -> Path:
     return folder
 
 
-def _check_report(path: str | os.PathLike[str] | None) -> None:
-    """Fail before any work if the report could not be written at the end."""
-    if path is None:
-        return
-    parent = Path(path).parent
-    if not parent.is_dir() or not os.access(parent, os.W_OK | os.X_OK) or Path(path).is_dir():
-        raise OutputFolderError(
-            f"the report {str(path)!r} can't be written (its folder is missing or not writable); nothing was exported",
-            hint="Create the folder first, or choose another path.",
-        )
-
-
 def export(
     stream_ids: Iterable[str],
     *,
-    out_dir: str | os.PathLike[str] = ".",
+    out_dir: str | os.PathLike[str] = DEFAULT_OUT_DIR,
     formats: str | Iterable[str] = DEFAULT_FORMATS,
     client: HeyGenClient | None = None,
     base_url: str | None = None,
@@ -318,7 +164,7 @@ def export(
     chosen = parse_formats(formats)
     check_name_template(name_template)
     _check_jobs(jobs)
-    _check_report(report)
+    check_report_path(report)
     rules = _preset_choice(preset, config, fps)
     cancel = stop.cancel if isinstance(stop, Stop) else None
     if options is None:
@@ -351,7 +197,7 @@ def export(
         names: dict[str, str] = {}  # file name -> the id that will write it in this run
         for stream_id in ids:
             files = [f"{file_name(name_template, stream_id)}.{fmt}" for fmt in chosen] if not id_problem(stream_id) else []
-            if (problem := id_problem(stream_id) or _clash(stream_id, files, names, owners)) is not None:
+            if (problem := id_problem(stream_id) or clash(stream_id, files, names, owners)) is not None:
                 reason = f"stream {stream_id!r}: {problem}; nothing was written."
                 results[stream_id] = SessionOutcome(stream_id, "failed", reason, permanent=True)
                 if on_done is not None:
@@ -437,7 +283,7 @@ def export(
 def convert(
     files: Iterable[str | os.PathLike[str]],
     *,
-    out_dir: str | os.PathLike[str] = ".",
+    out_dir: str | os.PathLike[str] = DEFAULT_OUT_DIR,
     formats: str | Iterable[str] = DEFAULT_FORMATS,
     preset: Preset | PresetChoice | str | None = DEFAULT_PRESET,
     config: str | os.PathLike[str] | None = None,
@@ -549,86 +395,6 @@ def _run(
                 results[outcome.stream_id] = outcome
                 if on_done is not None:
                     on_done(outcome)
-
-
-class Stop(threading.Event):
-    """Pass as ``stop=``: once set, no further session starts.
-
-    :meth:`on_signals` sets it on SIGINT or SIGTERM, as the command line does
-    (its exit code is then 128 plus the first signal's number). A first Ctrl-C
-    lets the sessions under way finish; SIGTERM, or a second Ctrl-C, also sets
-    :attr:`cancel`, which stops their waits at once (polling a pending session,
-    a pause before a retry): those sessions are left for the next run, and what
-    had finished is on record.
-
-    Attributes:
-        signals: the signals received, in order.
-        cancel: set to stop the waits of the sessions under way too.
-    """
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.signals: list[int] = []
-        self.cancel = threading.Event()
-
-    @contextlib.contextmanager
-    def on_signals(self, notice: Callable[[], None] | None = None) -> Iterator[Stop]:
-        """Within the block, SIGINT and SIGTERM stop the run (and call ``notice``) instead of killing it."""
-
-        def handle(number: int, frame: object) -> None:
-            if number == signal.SIGTERM or self.is_set():
-                self.cancel.set()
-            self.signals.append(number)
-            self.set()
-            if notice is not None:
-                notice()
-
-        previous = {sig: signal.signal(sig, handle) for sig in (signal.SIGINT, signal.SIGTERM)}
-        try:
-            yield self
-        finally:
-            for sig, handler in previous.items():
-                signal.signal(sig, handler)
-
-
-def summarize(outcomes: Sequence[SessionOutcome], total: int) -> dict[str, int]:
-    """How many ids ended in each outcome, and how many never started.
-
-    >>> summarize([SessionOutcome("a", "exported"), SessionOutcome("b", "failed")], 3)
-    {'exported': 1, 'up-to-date': 0, 'not-ready': 0, 'failed': 1, 'not-started': 1}
-    """
-    summary = {name: sum(o.outcome == name for o in outcomes) for name in OUTCOMES}
-    summary["not-started"] = total - len(outcomes)
-    return summary
-
-
-def write_report(path: str | os.PathLike[str], outcomes: Sequence[SessionOutcome], total: int, started: datetime) -> None:
-    """The ``--report`` file: when the run started and finished, the summary, and each id's outcome.
-
-    Raises:
-        OutputError: the report can't be written.
-    """
-    document = {
-        "format": "transcribe-export/report",
-        "format_version": 1,
-        "started": started.isoformat(timespec="seconds"),
-        "finished": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-        "summary": summarize(outcomes, total),
-        "sessions": [o.as_dict() for o in outcomes],
-    }
-    try:
-        write_atomic({Path(path): json.dumps(document, indent=2, ensure_ascii=False) + "\n"})
-    except OSError as exc:
-        raise OutputFolderError(f"cannot write the report {str(path)!r} ({exc.strerror or exc})") from None
-
-
-def _clash(stream_id: str, files: list[str], names: dict[str, str], owners: dict[str, str]) -> str | None:
-    """Two ids must never share a file: not in one run, not across runs (checked, whatever the template)."""
-    for name in files:
-        other = names.get(name) or owners.get(name)
-        if other is not None and other != stream_id:
-            return f"its file {name} would replace that of stream {other!r}"
-    return None
 
 
 def _fingerprint(rules: Preset | PresetChoice, formats: Sequence[str], word_timing: bool, name_template: str) -> str:
