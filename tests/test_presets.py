@@ -6,6 +6,7 @@ import re
 import subprocess
 import sys
 import zipfile
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -15,7 +16,7 @@ from conftest import KEY, ROOT, SAMPLES
 from transcribe_export.cli import main
 from transcribe_export.emulate.server import Emulator
 from transcribe_export.errors import ConfigurationError
-from transcribe_export.segmentation.presets import PresetChoice, load_preset, preset_names
+from transcribe_export.segmentation.presets import Preset, PresetChoice, load_preset, preset_names
 
 EXPECTED = {"netflix-en", "netflix-es", "netflix-fr", "netflix-de", "netflix-ja", "netflix-zh", "bbc", "dcmp", "vertical"}
 
@@ -163,3 +164,11 @@ def test_presets_and_samples_ship_inside_a_built_wheel(tmp_path: Path) -> None:
                           capture_output=True, text=True, timeout=120)
     assert demo.returncode == 0, demo.stderr
     assert len(list((tmp_path / "d").iterdir())) == 3 * len(list(SAMPLES.glob("*.sse")))
+
+
+def test_a_preset_built_directly_is_checked_too() -> None:
+    # A library caller may build a Preset by hand; max_cps=0 would divide by zero in the segmenter.
+    with pytest.raises(ConfigurationError, match=r"preset 'mine': max_cps is 0; it must be a number above 0 up to 100"):
+        Preset(name="mine", max_cps=0)
+    with pytest.raises(ConfigurationError, match="preset 'netflix-en': language is 'klingon'"):
+        replace(load_preset("netflix-en"), language="klingon")

@@ -13,7 +13,7 @@ import functools
 import math
 import os
 import unicodedata
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import asdict, dataclass, field, fields, replace
 from fractions import Fraction
 from pathlib import Path
 from typing import Any, Iterable
@@ -82,6 +82,12 @@ class Preset:
     good_pause: float = 0.3
     width: str = "chars"
     fps: str | None = None
+
+    def __post_init__(self) -> None:
+        # Every value in range wherever a Preset comes from (a caller may build one directly):
+        # a max_cps of 0 would divide by zero in the segmenter. Files are checked first, with their name.
+        values = {f.name: getattr(self, f.name) for f in fields(self) if f.name != "name"}
+        _validate(values, f"preset {self.name!r}", None)
 
     # -- derived, in milliseconds ---------------------------------------------
 
@@ -179,19 +185,19 @@ def _read(path: Path, label: str) -> dict[str, Any]:
     return document
 
 
-def _validate(values: dict[str, Any], label: str, path: Path) -> dict[str, Any]:
+def _validate(values: dict[str, Any], label: str, path: Path | None) -> dict[str, Any]:
     for key, value in values.items():
         if key not in _RULES:
             raise ConfigurationError(
                 f"{label}: unknown key {key!r}",
                 key=str(key),
-                file=str(path),
+                file=None if path is None else str(path),
                 hint=f"Allowed keys: {', '.join(_RULES)}.",
             )
         check, allowed = _RULES[key]
         if not check(value):
             raise ConfigurationError(
-                f"{label}: {key} is {value!r}; it must be {allowed}", key=key, file=str(path)
+                f"{label}: {key} is {value!r}; it must be {allowed}", key=key, file=None if path is None else str(path)
             )
     return values
 
