@@ -14,7 +14,7 @@ import pytest
 import requests
 from click.testing import CliRunner
 
-from conftest import SAMPLES, SESSIONS, outputs, shown_in_srt, shown_in_vtt, squeeze, words_in_capture
+from conftest import ROOT, SAMPLES, SESSIONS, outputs, shown_in_srt, shown_in_vtt, squeeze, words_in_capture
 from transcribe_export.cli import main
 
 SAMPLE_IDS = sorted(p.stem for p in SAMPLES.glob("*.sse"))
@@ -194,3 +194,25 @@ def test_an_option_given_twice_is_refused_not_half_ignored(args: list[str], tmp_
     assert result.exit_code == 2
     assert "is given twice; give it once" in result.stderr.splitlines()[-1]
     assert not tmp_path.exists() or list(tmp_path.iterdir()) == []
+
+
+NETWORK_AND_STATE = ("requests", "urllib3", "http.server", "sqlite3", "transcribe_export.emulate.server",
+                     "transcribe_export.collect.client", "transcribe_export.run.state")
+
+
+@pytest.mark.parametrize(
+    "args",
+    [["--help"], ["export", "--help"], ["convert", str(SAMPLES / "product-demo.sse"), "-f", "srt"], ["check", str(ROOT / "tests" / "check" / "clean.vtt")]],
+    ids=["help", "export-help", "convert", "check"],
+)
+def test_commands_that_need_no_network_never_load_it(args: list[str], tmp_path: Path) -> None:
+    # In a fresh interpreter: the command runs, then we look at what it imported.
+    code = (
+        "import sys\n"
+        "from transcribe_export.cli import main\n"
+        f"args = {args!r} + (['-o', {str(tmp_path)!r}] if {args!r}[0] == 'convert' else [])\n"
+        "try:\n    main(args, standalone_mode=False)\nexcept SystemExit:\n    pass\n"
+        f"print(sorted(m for m in {NETWORK_AND_STATE!r} if m in sys.modules))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip().splitlines()[-1] == "[]", done.stdout
