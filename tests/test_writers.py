@@ -18,7 +18,7 @@ import webvtt
 from transcribe_export.models import CollectStats, Cue, Transcript, Word
 from transcribe_export.segmentation.presets import Preset
 from transcribe_export.segmentation.segmenter import segment
-from transcribe_export.write import FORMATS, render_json, render_srt, render_vtt
+from transcribe_export.write import FORMATS, render_json, render_srt, render_vtt, renderer
 
 # Texts that look like markup or syntax in one format or another.
 TRICKY = [
@@ -115,7 +115,7 @@ def ffmpeg_dialogue(path: Path, tmp_path: Path) -> list[str]:
 def test_ffmpeg_shows_exactly_the_words(fmt: str, tmp_path: Path) -> None:
     t = transcript()
     path = tmp_path / f"t.{fmt}"
-    path.write_text(FORMATS[fmt](t), encoding="utf-8")
+    path.write_text(renderer(fmt)(t), encoding="utf-8")
     shown = ffmpeg_dialogue(path, tmp_path)
     assert len(shown) == len(t.cues)
     for text, cue in zip(shown, t.cues):

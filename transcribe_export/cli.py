@@ -10,31 +10,36 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import importlib
 import json
 import logging
 import sys
 from pathlib import Path
-from typing import Any, Callable, NoReturn, Sequence
+from typing import TYPE_CHECKING, Any, Callable, NoReturn, Sequence
 
 import click
 
 from transcribe_export import logs
 from transcribe_export._version import __version__
-from transcribe_export.checker import check as check_files
 from transcribe_export.collect.options import CONNECT_TIMEOUT, DEFAULT_BASE_URL, READ_TIMEOUT, REQUEST_TIMEOUT, CollectOptions
 from transcribe_export.collect.retry import RetryPolicy
 from transcribe_export.errors import ConfigurationError, TranscribeExportError, printable
 from transcribe_export.resources import bundled_dir
-from transcribe_export.run import batch
-from transcribe_export.run.inputs import DEFAULT_NAME_TEMPLATE, check_name_template, read_ids
-from transcribe_export.run.outcomes import SessionOutcome, exit_status, failure_summary
-from transcribe_export.run.signals import Stop
+from transcribe_export.run import DEFAULT_JOBS, DEFAULT_NAME_TEMPLATE, DEFAULT_OUT_DIR
 from transcribe_export.segmentation.presets import DEFAULT_PRESET, FRAME_RATES, check_preset_name, preset_names
 from transcribe_export.write import DEFAULT_FORMATS, FORMATS, parse_formats
+
+if TYPE_CHECKING:
+    from transcribe_export.run.outcomes import SessionOutcome
 
 __all__ = ["main"]
 
 log = logging.getLogger("transcribe_export")
+
+
+def _later(module: str, name: str) -> Callable[..., Any]:
+    """A library function imported when first called: every command must start fast, and most need little."""
+    return lambda *args, **kwargs: getattr(importlib.import_module(module), name)(*args, **kwargs)
 
 
 class _Checked(click.ParamType):  # type: ignore[type-arg]
@@ -100,6 +105,8 @@ class _Reporter:
 
     def __init__(self, total: int, label: str, ctx: click.Context, *, json_lines: bool = False) -> None:
         self.total, self.ctx, self.json_lines = total, ctx, json_lines
+        from transcribe_export.run.signals import Stop
+
         self.stop = Stop()
         self.show_bar = total > 1 and sys.stderr.isatty()
         self.bar = click.progressbar(length=total, label=label, file=sys.stderr, show_pos=True, show_eta=True)
@@ -129,6 +136,8 @@ class _Reporter:
         with self.stop.on_signals(lambda: click.echo(f"\n{self.stop.describe()}", err=True)):
             with self.bar if self.show_bar else contextlib.nullcontext():
                 outcomes = work(items, **options, on_done=self, stop=self.stop)
+        from transcribe_export.run.outcomes import exit_status, failure_summary
+
         summary = failure_summary(outcomes, self.total, stopped=bool(self.stop.signals))
         if summary is not None:
             log.error("%s", summary) if self.json_lines else click.echo(summary, err=True)
@@ -150,7 +159,7 @@ def _options(*decorators: _Decorator) -> _Decorator:
 
 _output_options = _options(
     click.option("-o", "--output-dir", "out_dir", type=click.Path(file_okay=False, path_type=Path),
-                 default=batch.DEFAULT_OUT_DIR, show_default=True,
+                 default=DEFAULT_OUT_DIR, show_default=True,
                  help="Folder for the files (created if missing)."),
     click.option("-f", "--format", "formats", type=_Checked("LIST", parse_formats), default=",".join(DEFAULT_FORMATS),
                  show_default=True, help=f"Comma-separated output formats: {', '.join(FORMATS)}."),
@@ -222,12 +231,13 @@ main.command_class = _Command
               help="Retries after 429, 5xx, connection errors and cut streams (other 4xx never retry).")
 @click.option("--retry-after-max", type=float, default=RetryPolicy.retry_after_max, show_default=True,
               help="Longest Retry-After (seconds) obeyed.")
-@click.option("-j", "--jobs", type=int, default=batch.DEFAULT_JOBS, show_default=True,
+@click.option("-j", "--jobs", type=int, default=DEFAULT_JOBS, show_default=True,
               help="Sessions exported at once (one connection pool; a 429 slows them all).")
 @click.option("--force", is_flag=True, help="Export again sessions an earlier run already exported.")
 @click.option("--retry-failed", is_flag=True,
               help="Try again sessions whose last failure was permanent (HeyGen error status, 404, bad frame).")
-@click.option("--name-template", type=_Checked("TEMPLATE", check_name_template), default=DEFAULT_NAME_TEMPLATE,
+@click.option("--name-template", type=_Checked("TEMPLATE", _later("transcribe_export.run.inputs", "check_name_template")),
+              default=DEFAULT_NAME_TEMPLATE,
               show_default=True, help="File names; exactly one {stream_id} (the result is still made safe).")
 @click.option("--report", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Write a JSON summary: per id its outcome, reason, files, counts and seconds.")
@@ -264,7 +274,9 @@ def export(ctx: click.Context, /, stream_ids: tuple[str, ...], ids_file: str | N
     130/143 stopped by SIGINT/SIGTERM.
     """
     logs.configure(verbose, log_format, rewrite=functools.partial(_flags, ctx=ctx))
-    ids = read_ids(stream_ids, ids_file)
+    from transcribe_export.run import batch, inputs
+
+    ids = inputs.read_ids(stream_ids, ids_file)
     _Reporter(len(ids), "Exporting", ctx, json_lines=log_format == "json").run(batch.export, ids, **options)
 
 
@@ -289,6 +301,8 @@ def convert(ctx: click.Context, /, files: tuple[Path, ...], verbose: int, **opti
     A capture without its `end` event is refused, as a live stream would be.
     """
     logs.configure(verbose, rewrite=functools.partial(_flags, ctx=ctx))
+    from transcribe_export.run import batch
+
     _Reporter(len(files), "Converting", ctx).run(batch.convert, files, **options)
 
 
@@ -316,6 +330,8 @@ def check(files: tuple[Path, ...], as_json: bool, **options: Any) -> None:
     Example:
       transcribe-export check subs/*.srt --preset netflix-en --words subs/7f3c2a1e.json
     """
+    from transcribe_export.checker import check as check_files
+
     reports = check_files(files, **options)
     if as_json:
         click.echo(json.dumps([r.as_dict() for r in reports], indent=2, ensure_ascii=False))
@@ -356,17 +372,8 @@ def emulate(port: int, samples: Path | None, api_key: str | None, scenarios: Pat
 
     folder = samples if samples is not None else bundled_dir("samples")
     emulator = Emulator.for_command(folder, port=port, api_key=api_key, scenario_file=scenarios)
-    sessions = emulator.sessions()
-    click.echo(f"Serving {len(sessions)} sessions from {folder} at {emulator.base_url}", err=True)
-    click.echo(f"  ids: {', '.join(sessions) or '(none)'}", err=True)
-    example = sessions[0] if sessions else "ID"
-    click.echo(f"  try: HEYGEN_BASE_URL={emulator.base_url} transcribe-export export {example}", err=True)
-    try:
-        emulator.serve_forever()
-    except KeyboardInterrupt:
-        pass
-    finally:
-        emulator.stop()
+    click.echo(emulator.banner(), err=True)
+    emulator.serve_until_interrupted()
 
 
 @main.command()

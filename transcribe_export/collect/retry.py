@@ -12,7 +12,6 @@ Here one :class:`RateLimiter` per client holds back *every* request after a
 
 from __future__ import annotations
 
-import email.utils
 import math
 import random
 import threading
@@ -85,6 +84,8 @@ def parse_retry_after(value: str | None, *, now: datetime | None = None) -> floa
     if value.isascii() and value.isdigit():
         return float(value)
     try:
+        import email.utils  # an HTTP date is rare; the import is not (7 ms at every start)
+
         when = email.utils.parsedate_to_datetime(value)
     except (TypeError, ValueError):
         return None

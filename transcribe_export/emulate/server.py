@@ -419,6 +419,25 @@ class Emulator:
         self._thread.start()
         return self
 
+    def banner(self) -> str:
+        """What ``transcribe-export emulate`` says when it starts: where, which ids, how to try it."""
+        sessions = self.sessions()
+        example = sessions[0] if sessions else "ID"
+        return (
+            f"Serving {len(sessions)} sessions from {self._server.samples} at {self.base_url}\n"
+            f"  ids: {', '.join(sessions) or '(none)'}\n"
+            f"  try: HEYGEN_BASE_URL={self.base_url} transcribe-export export {example}"
+        )
+
+    def serve_until_interrupted(self) -> None:
+        """Serve in this thread until Ctrl-C, then stop."""
+        try:
+            self.serve_forever()
+        except KeyboardInterrupt:
+            pass
+        finally:
+            self.stop()
+
     def serve_forever(self) -> None:
         """Serve in this thread until interrupted."""
         self._server.serve_forever()

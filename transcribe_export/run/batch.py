@@ -44,7 +44,8 @@ from transcribe_export.errors import (
     bad_value,
 )
 from transcribe_export.models import Transcript
-from transcribe_export.run.inputs import DEFAULT_NAME_TEMPLATE, check_name_template, clash, file_name, id_problem
+from transcribe_export.run import DEFAULT_JOBS, DEFAULT_NAME_TEMPLATE, DEFAULT_OUT_DIR
+from transcribe_export.run.inputs import check_name_template, clash, file_name, id_problem
 from transcribe_export.run.outcomes import SessionOutcome, check_report_path, write_report
 from transcribe_export.run.pipeline import build_transcript, export_session, write_transcript
 from transcribe_export.run.signals import Stop
@@ -61,8 +62,6 @@ log = logging.getLogger(__name__)
 
 #: Failures that will fail the same way next time; retried only with ``retry_failed``.
 PERMANENT = (SessionFailedError, NotFoundError, InvalidFrameError)
-DEFAULT_JOBS = 4
-DEFAULT_OUT_DIR = "."
 
 
 def _words_checksum(transcript: Transcript) -> str:

@@ -16,11 +16,11 @@ from pathlib import Path
 from typing import Sequence
 
 from transcribe_export.errors import ConfigurationError, printable
+from transcribe_export.run import DEFAULT_NAME_TEMPLATE
 from transcribe_export.write.files import safe_name
 
 __all__ = ["DEFAULT_NAME_TEMPLATE", "check_name_template", "clash", "file_name", "id_problem", "read_ids"]
 
-DEFAULT_NAME_TEMPLATE = "{stream_id}"
 
 
 def check_name_template(template: str) -> str:

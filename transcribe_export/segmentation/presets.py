@@ -18,8 +18,6 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Any, Iterable
 
-import yaml
-
 from transcribe_export.errors import ConfigurationError
 from transcribe_export.resources import bundled_dir
 from transcribe_export.segmentation.languages import LANGUAGES, detect_language
@@ -172,6 +170,8 @@ def preset_names() -> list[str]:
 
 
 def _read(path: Path, label: str) -> dict[str, Any]:
+    import yaml  # only when a file is read: the bundled presets are read once, and --help needs none
+
     try:
         document = yaml.safe_load(path.read_text(encoding="utf-8"))
     except OSError as exc:

@@ -8,22 +8,38 @@ formats: the command line's choices, the default and every check come from it.
 
 from __future__ import annotations
 
-from typing import Callable, Iterable
+import importlib
+from typing import TYPE_CHECKING, Any, Callable, Iterable
 
 from transcribe_export.errors import ConfigurationError
-from transcribe_export.models import Transcript
-from transcribe_export.write.subrip import render_srt
-from transcribe_export.write.transcript_json import render_json
-from transcribe_export.write.vtt import render_vtt
+
+if TYPE_CHECKING:
+    from transcribe_export.models import Transcript
+    from transcribe_export.write.subrip import render_srt
+    from transcribe_export.write.transcript_json import render_json
+    from transcribe_export.write.vtt import render_vtt
 
 __all__ = ["DEFAULT_FORMATS", "FORMATS", "parse_formats", "render", "render_json", "render_srt", "render_vtt"]
 
-#: format name -> the function that renders it. The name is also the file suffix.
-FORMATS: dict[str, Callable[[Transcript], str]] = {
-    "srt": render_srt,
-    "vtt": render_vtt,
-    "json": render_json,
+#: format name (also the file suffix) -> the module of this package that renders it, with ``render_<name>``.
+#: Writers load when a format is first rendered: a command that writes nothing never imports srt or webvtt.
+FORMATS: dict[str, str] = {
+    "srt": "subrip",
+    "vtt": "vtt",
+    "json": "transcript_json",
 }
+
+
+def renderer(fmt: str) -> Callable[..., str]:
+    """The function that renders format ``fmt`` (``render_srt`` for ``srt``)."""
+    return getattr(importlib.import_module(f"{__name__}.{FORMATS[fmt]}"), f"render_{fmt}")  # type: ignore[no-any-return]
+
+
+def __getattr__(name: str) -> Any:
+    fmt = name.removeprefix("render_")
+    if name.startswith("render_") and fmt in FORMATS:
+        return renderer(fmt)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 #: What is written when no format is named.
 DEFAULT_FORMATS: tuple[str, ...] = ("srt", "vtt", "json")
@@ -57,5 +73,5 @@ def render(transcript: Transcript, fmt: str, *, word_timing: bool = False) -> st
         word_timing: WebVTT only: an inline timestamp before each word.
     """
     if fmt == "vtt" and word_timing:
-        return render_vtt(transcript, word_timing=True)
-    return FORMATS[fmt](transcript)
+        return renderer("vtt")(transcript, word_timing=True)
+    return renderer(fmt)(transcript)
