@@ -348,3 +348,21 @@ def test_two_ids_never_share_a_file_across_runs(emu: Emulator, tmp_path: Path, m
     assert second.exit_code == 1
     assert "Error: stream 'x-y': its file x-y.srt would replace that of stream 'y'; nothing was written." in second.stderr
     assert (tmp_path / "out" / "x-y.srt").read_bytes() == before
+
+
+def test_the_request_deadline_cuts_our_connections_and_leaves_a_callers_session_alone(tmp_path: Path) -> None:
+    import requests
+
+    import transcribe_export as tx
+    from transcribe_export.emulate.scenarios import load_scenario_file
+
+    scenario_file = tmp_path / "scenarios.yaml"
+    scenario_file.write_text("sessions:\n  slow:\n    session: es-bienvenida\n    drip_s: 0.01\n", encoding="utf-8")
+    with Emulator(SAMPLES, scenarios=load_scenario_file(scenario_file)) as emu:
+        ours = tx.HeyGenClient(base_url=emu.base_url, request_timeout=0.3, retry=tx.RetryPolicy(retries=0))
+        with pytest.raises(tx.NetworkError, match="took more than the 0.3 s request deadline"):
+            ours.get_session("slow")
+        # A caller's own session: its pool is not ours to cut, so the slow answer is read in full.
+        theirs = tx.HeyGenClient(base_url=emu.base_url, request_timeout=0.3, session=requests.Session(),
+                                 retry=tx.RetryPolicy(retries=0))
+        assert theirs.get_session("slow").status == "completed"

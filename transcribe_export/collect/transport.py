@@ -88,11 +88,13 @@ class Watchdog:
             _watched.holder = None
 
     def _fire(self) -> None:
-        self.fired = True
+        # Only a connection really shut down counts: with a caller's own session the pool is
+        # not ours, nothing is known to cut, and a late but good answer must not be thrown away.
         for conn in self._connections:
             sock = getattr(conn, "sock", None)
             if sock is not None:
                 try:
                     sock.shutdown(socket.SHUT_RDWR)
+                    self.fired = True
                 except OSError:
                     pass
