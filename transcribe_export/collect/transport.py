@@ -93,8 +93,8 @@ class Watchdog:
         for conn in self._connections:
             sock = getattr(conn, "sock", None)
             if sock is not None:
+                self.fired = True  # before the cut: the reading thread looks at it the moment its read fails
                 try:
                     sock.shutdown(socket.SHUT_RDWR)
-                    self.fired = True
                 except OSError:
                     pass
