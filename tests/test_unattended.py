@@ -366,3 +366,19 @@ def test_the_request_deadline_cuts_our_connections_and_leaves_a_callers_session_
         theirs = tx.HeyGenClient(base_url=emu.base_url, request_timeout=0.3, session=requests.Session(),
                                  retry=tx.RetryPolicy(retries=0))
         assert theirs.get_session("slow").status == "completed"
+
+
+@pytest.mark.parametrize(("stream_id", "extra"), [("drop--product-demo", []), ("bad-negative--product-demo", ["--lenient"])])
+def test_a_recut_keeps_how_the_words_were_collected(stream_id: str, extra: list[str], emu: Emulator, tmp_path: Path) -> None:
+    from transcribe_export.write.files import safe_name
+
+    out = tmp_path / "out"
+    assert export(emu.base_url, KEY, stream_id, "-o", str(out), *extra).exit_code == 0
+    path = out / f"{safe_name(stream_id)}.json"
+    before = json.loads(path.read_text(encoding="utf-8"))
+    assert before["collection"]["connections"] == 2 or before["collection"]["repairs"]  # something worth keeping
+    again = export(emu.base_url, KEY, stream_id, "-o", str(out), "--preset", "vertical", *extra, "-v")
+    assert "re-cut from" in again.stderr
+    after = json.loads(path.read_text(encoding="utf-8"))
+    assert after["segmentation"]["name"] == "vertical"
+    assert (after["collection"], after["session"], after["tokens"]) == (before["collection"], before["session"], before["tokens"])

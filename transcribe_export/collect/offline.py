@@ -14,7 +14,7 @@ from transcribe_export.collect.frames import strict_loads, validate_word
 from transcribe_export.collect.options import CollectOptions
 from transcribe_export.collect.reader import order_words, read_capture
 from transcribe_export.errors import InputError
-from transcribe_export.models import TRANSCRIPT_FORMAT, Collected, CollectStats, SessionInfo, Word
+from transcribe_export.models import TRANSCRIPT_FORMAT, Collected, CollectStats, Repair, SessionInfo, Word
 
 __all__ = ["input_name", "load_input"]
 
@@ -86,6 +86,7 @@ def load_input(path: Path, options: CollectOptions | None = None) -> Collected:
         raise InputError(f"{str(path)!r} is not valid JSON ({exc})", stream_id=name) from None
     session = SessionInfo(stream_id=name, status="completed")
     end_event = None
+    kept: CollectStats | None = None
     if isinstance(document, dict) and document.get("format") == TRANSCRIPT_FORMAT:
         meta = document.get("session")
         meta = meta if isinstance(meta, dict) else {}
@@ -96,6 +97,7 @@ def load_input(path: Path, options: CollectOptions | None = None) -> Collected:
         )
         end_event = _text_or(meta.get("end_event"), None)
         raw = _words(document.get("tokens"), name, "tokens")
+        kept = _kept_stats(document.get("collection"))
     elif isinstance(document, dict) and "words" in document:
         raw = _words(document["words"], name, "words")
     elif isinstance(document, list):
@@ -108,4 +110,23 @@ def load_input(path: Path, options: CollectOptions | None = None) -> Collected:
         )
     words, reordered = order_words(raw)
     stats = CollectStats(frames=0, words_received=len(raw), duplicates_removed=0, reordered=reordered, connections=0)
+    if kept is not None:
+        stats = kept  # our own transcript: how its words were collected is kept through a re-cut
     return Collected(session, words, end_event, stats)
+
+
+def _kept_stats(collection: Any) -> CollectStats | None:
+    """The ``collection`` record of one of our transcripts, as it was written; None if it is not whole."""
+    if not isinstance(collection, dict):
+        return None
+    try:
+        counts = {key: collection[key] for key in ("frames", "words_received", "duplicates_removed", "connections", "restarts")}
+        if not all(type(value) is int and value >= 0 for value in counts.values()) or type(collection["reordered"]) is not bool:
+            return None
+        repairs = tuple(
+            Repair(int(r["frame"]), r["field"] if isinstance(r["field"], str) else None, str(r["problem"]))
+            for r in collection["repairs"]
+        )
+    except (KeyError, TypeError, ValueError):
+        return None
+    return CollectStats(reordered=collection["reordered"], repairs=repairs, **counts)
