@@ -137,3 +137,40 @@ def test_a_language_added_to_the_table_alone_is_joined_by_its_rules() -> None:
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout == "สวัสดีครับ OK\n"
+
+
+ABUTTING = [(0, 1), (1, 1), (1, 2)]  # the full stop abuts both words, as text-to-speech timings often do
+
+
+@pytest.mark.parametrize(
+    ("tokens", "expected"),
+    [
+        (["i.e", ".", "not"], "i.e. not"),
+        (["a.m", ".", "to"], "a.m. to"),
+        (["e.g", ".", "this"], "e.g. this"),
+        (["3", ".", "5"], "3.5"),  # still a decimal
+        (["example", ".", "com"], "example.com"),  # still a domain
+    ],
+)
+def test_an_abbreviation_gets_its_space_back(tokens: list[str], expected: str) -> None:
+    assert join(tokens, times=ABUTTING) == expected
+
+
+@pytest.mark.parametrize(
+    ("tokens", "expected"),
+    [
+        (["say", "'bye'", "now"], "say 'bye' now"),  # a quoted word is not a clitic
+        (["say", "'", "bye", "'", "now"], "say 'bye' now"),  # straight single quotes pair like double ones
+        (["get", "'em"], "get 'em"),
+        (["don", "'t"], "don't"),
+        (["we", "'re", "here"], "we're here"),
+        (["it", "’s"], "it’s"),
+    ],
+)
+def test_straight_single_quotes_and_clitics(tokens: list[str], expected: str) -> None:
+    assert join(tokens) == expected
+
+
+def test_repeated_punctuation_tokens_all_survive() -> None:
+    assert join(["wait", ".", ".", "."], times=[(0, 1), (1, 1), (1, 1), (1, 1)]) == "wait..."
+    assert join(["what", "?", "!"]) == "what?!"

@@ -99,6 +99,7 @@ class _Pair:
     gap_before_ms: int  # from the token before `prev` to `prev`
     gap_ms: int  # from `prev` to `cur`
     quote_open: bool  # a straight double quote is open
+    single_open: bool  # a straight single quote is open
     language: Language
 
 
@@ -138,19 +139,35 @@ def _opening(p: _Pair) -> str | None:
 def _straight_quote(p: _Pair) -> str | None:
     if p.cur == '"':
         return GLUE if p.quote_open else SPACE  # closing glues left; opening takes a space
-    return GLUE if p.prev == '"' and p.quote_open else None  # an opening quote glues right
+    if p.cur == "'":
+        return GLUE if p.single_open else SPACE  # single quotes pair the same way
+    if p.prev == '"' and p.quote_open or p.prev == "'" and p.single_open:
+        return GLUE  # an opening quote glues right
+    return None
 
 
 def _closing(p: _Pair) -> str | None:
     return GLUE if p.cur[0] in CLOSING else None
 
 
+# What follows an apostrophe and belongs to the word before it (English contractions).
+CLITICS = {"s", "t", "re", "ve", "ll", "d", "m"}
+
+
 def _clitic(p: _Pair) -> str | None:
-    return GLUE if p.cur[0] in "'’" and p.cur[1:2].isalpha() else None
+    # "'s" glues to its word; a quoted word ("'bye'") is not a clitic, and takes its space.
+    return GLUE if p.cur[0] in "'’" and p.cur[1:].lower() in CLITICS else None
 
 
 def _elision(p: _Pair) -> str | None:
     return GLUE if p.prev[-1] in "'’" and p.prev[:-1].lower() in ELISIONS and p.cur[0].isalpha() else None
+
+
+def _abbreviation(p: _Pair) -> str | None:
+    # "i.e" "." "not": the full stop closes the abbreviation, and the next word takes its space back.
+    if p.prev == "." and p.before and (p.before + ".").lower() in ABBREVIATIONS and p.cur[0].isalpha():
+        return SPACE
+    return None
 
 
 def _connector(p: _Pair) -> str | None:
@@ -182,6 +199,7 @@ RULES: list[Rule] = [
     ("closing punctuation glues to the token before it", _closing),
     ("a clitic glues to its word (don 't, we 're)", _clitic),
     ("an elided article glues to its word (l' homme)", _elision),
+    ("an abbreviation's full stop is followed by a space (i.e. not, a.m. to)", _abbreviation),
     ("a connector between abutting alphanumerics glues (3 . 5, example . com, 10 : 30, and / or)", _connector),
     ("a currency sign glues to the number after it ($ 20)", _currency),
     ("a script without spaces (CJK) takes none between words, but may break there", _tight),
@@ -231,7 +249,7 @@ def chunk_words(words: Sequence[Word], language: str = "en") -> list[Chunk]:
     sep = " "  # what stands before the open chunk
     prev = before = ""
     prev_index = before_index = -1
-    quote_open = False
+    quote_open = single_open = False
     for index, text in enumerate(shown):
         stripped = text.strip()
         if not parts or not stripped or not visible:
@@ -249,6 +267,7 @@ def chunk_words(words: Sequence[Word], language: str = "en") -> list[Chunk]:
                 gap_before_ms=starts[prev_index] - ends[before_index] if before_index >= 0 else 0,
                 gap_ms=starts[index] - ends[prev_index],
                 quote_open=quote_open,
+                single_open=single_open,
                 language=table,
             )
             for _, rule in RULES:
@@ -266,6 +285,7 @@ def chunk_words(words: Sequence[Word], language: str = "en") -> list[Chunk]:
         if stripped:
             visible = True
             quote_open ^= stripped == '"'
+            single_open ^= stripped == "'"
             before, prev = prev, stripped
             before_index, prev_index = prev_index, index
     if parts:
