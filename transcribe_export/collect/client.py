@@ -38,6 +38,7 @@ from transcribe_export.collect.options import (
     REQUEST_TIMEOUT,
     check_timeout,
     pause,
+    stop_if_cancelled,
 )
 from transcribe_export.collect.retry import RETRYABLE_STATUS, RateLimiter, RetryPolicy, parse_retry_after
 from transcribe_export.collect.transport import SafeSession, Watchdog, WatchedAdapter
@@ -252,8 +253,8 @@ class HeyGenClient:
 
     def _wait_for_limiter(self, stream_id: str, deadline: float | None, what: str, cancel: threading.Event | None) -> None:
         _check_deadline(stream_id, deadline, self.limiter.pending(), what)
-        while (delay := self.limiter.pending()) > 0:
-            pause(delay, cancel, stream_id)
+        self.limiter.wait(cancel)
+        stop_if_cancelled(cancel, stream_id)
 
     def _timeout(self, deadline: float | None) -> tuple[float, float]:
         connect, read = self.timeout

@@ -16,6 +16,7 @@ from transcribe_export.errors import StoppedError, bad_value
 
 __all__ = [
     "CONNECT_TIMEOUT", "DEFAULT_BASE_URL", "READ_TIMEOUT", "REQUEST_TIMEOUT", "CollectOptions", "check_timeout", "pause",
+    "stop_if_cancelled",
 ]
 
 #: HeyGen's API root.
@@ -89,10 +90,17 @@ class CollectOptions:
                 raise bad_value(key, value, f"a whole number of {low:,} or more")
 
 
+def stop_if_cancelled(cancel: threading.Event | None, stream_id: str) -> None:
+    """Raise :class:`StoppedError` if told to stop (``cancel`` is set)."""
+    if cancel is not None and cancel.is_set():
+        raise StoppedError("stopped while waiting; nothing was written", stream_id=stream_id,
+                           hint="Run the export again to do it.")
+
+
 def pause(seconds: float, cancel: threading.Event | None, stream_id: str) -> None:
     """Sleep, unless told to stop meanwhile: then raise :class:`StoppedError` at once."""
     if cancel is None:
         time.sleep(seconds)
-    elif cancel.wait(seconds) or cancel.is_set():
-        raise StoppedError("stopped while waiting; nothing was written", stream_id=stream_id,
-                           hint="Run the export again to do it.")
+    else:
+        cancel.wait(seconds)
+        stop_if_cancelled(cancel, stream_id)

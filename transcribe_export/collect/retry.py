@@ -118,7 +118,10 @@ class RateLimiter:
         with self._lock:
             return max(0.0, self._until - self._clock())
 
-    def wait(self) -> None:
-        """Sleep until requests may go again."""
+    def wait(self, cancel: threading.Event | None = None) -> None:
+        """Sleep until requests may go again, or until ``cancel`` is set (then return at once)."""
         while (delay := self.pending()) > 0:
-            self._sleep(delay)
+            if cancel is None:
+                self._sleep(delay)
+            elif cancel.wait(delay):
+                return

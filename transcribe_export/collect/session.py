@@ -23,7 +23,7 @@ import time
 from dataclasses import replace
 
 from transcribe_export.collect.client import HeyGenClient
-from transcribe_export.collect.options import CollectOptions, pause
+from transcribe_export.collect.options import CollectOptions, pause, stop_if_cancelled
 from transcribe_export.collect.reader import Collection, ReplayContradiction, reader_for, result
 from transcribe_export.errors import (
     APIError,
@@ -108,8 +108,7 @@ def collect(client: HeyGenClient, stream_id: str, options: CollectOptions | None
                 for chunk in chunks:
                     if reader.feed(chunk):
                         break
-                    if options.cancel is not None and options.cancel.is_set():
-                        pause(0, options.cancel, stream_id)
+                    stop_if_cancelled(options.cancel, stream_id)
                     _check_stream_deadline(stream_id, deadline, options, len(reader.words))
         except DeadlineExceededError:
             raise

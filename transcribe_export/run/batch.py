@@ -47,7 +47,7 @@ from transcribe_export.models import Transcript
 from transcribe_export.run import DEFAULT_JOBS, DEFAULT_NAME_TEMPLATE, DEFAULT_OUT_DIR
 from transcribe_export.run.inputs import check_name_template, clash, file_name, id_problem
 from transcribe_export.run.outcomes import SessionOutcome, check_report_path, write_report
-from transcribe_export.run.pipeline import build_transcript, export_session, write_transcript
+from transcribe_export.run.pipeline import build_transcript, export_session, recut, write_transcript
 from transcribe_export.run.signals import Stop
 from transcribe_export.segmentation.presets import DEFAULT_PRESET, Preset, PresetChoice
 from transcribe_export.write import DEFAULT_FORMATS, parse_formats
@@ -195,8 +195,9 @@ def export(
         owners = state.owners()  # file name -> the id that wrote it, in earlier runs
         names: dict[str, str] = {}  # file name -> the id that will write it in this run
         for stream_id in ids:
-            files = [f"{file_name(name_template, stream_id)}.{fmt}" for fmt in chosen] if not id_problem(stream_id) else []
-            if (problem := id_problem(stream_id) or clash(stream_id, files, names, owners)) is not None:
+            problem = id_problem(stream_id)
+            files = [] if problem else [f"{file_name(name_template, stream_id)}.{fmt}" for fmt in chosen]
+            if (problem := problem or clash(stream_id, files, names, owners)) is not None:
                 reason = f"stream {stream_id!r}: {problem}; nothing was written."
                 results[stream_id] = SessionOutcome(stream_id, "failed", reason, permanent=True)
                 if on_done is not None:
@@ -204,18 +205,14 @@ def export(
                 continue
             names.update(dict.fromkeys(files, stream_id))
             known = state.get(stream_id) if not force else None
-            if known and known.outcome == "exported" and _still_there(folder, known.files, chosen, name_template, stream_id):
-                if known.fingerprint == fingerprint:
+            if known and known.outcome == "exported":
+                if known.fingerprint == fingerprint and _still_there(folder, known.files, chosen, name_template, stream_id):
                     results[stream_id] = SessionOutcome(stream_id, "up-to-date", files=known.files)
-                else:  # made with other settings: cut again from the saved transcript, or fetch again without one
+                else:  # other settings, or a file gone: cut again from the saved transcript, or fetch without one
                     if (saved := _saved_transcript(folder, known.files)) is not None:
                         recut_from[stream_id] = saved
                     todo.append(stream_id)
                     continue
-            elif known and known.outcome == "exported" and (saved := _saved_transcript(folder, known.files)) is not None:
-                recut_from[stream_id] = saved  # other formats or names asked for now: cut again from the transcript
-                todo.append(stream_id)
-                continue
             elif known and known.outcome == "failed" and known.permanent and not retry_failed:
                 reason = f"{known.last_error} (a permanent failure: `retry_failed` tries it again)"
                 results[stream_id] = SessionOutcome(stream_id, "failed", reason=reason, permanent=True)
@@ -419,13 +416,11 @@ def _saved_transcript(folder: Path, files: tuple[str, ...]) -> Path | None:
 
 def _recut_saved(stream_id: str, path: Path, rules: Preset | PresetChoice) -> Transcript:
     """A session cut again from the JSON transcript an earlier run left: no network call."""
-    from transcribe_export.collect.offline import load_input
-
-    collected = load_input(path)
-    if collected.session.stream_id != stream_id:
-        raise InputError(f"{path.name} holds stream {collected.session.stream_id!r}, not this one", stream_id=stream_id)
+    transcript = recut(path, preset=rules)
+    if transcript.stream_id != stream_id:
+        raise InputError(f"{path.name} holds stream {transcript.stream_id!r}, not this one", stream_id=stream_id)
     log.info("stream %r: re-cut from %s (the settings changed; no network call)", stream_id, path.name)
-    return build_transcript(collected, rules)
+    return transcript
 
 
 def _still_there(out_dir: Path, files: tuple[str, ...], formats: Sequence[str], template: str, stream_id: str) -> bool:

@@ -154,6 +154,7 @@ class _Plan:
         self.linger = preset.linger_ms
         self.good_pause = preset.good_pause_ms
         self.max_cps = preset.max_cps
+        self.forced_stops: set[int] = set()  # where solve() had to end a cue past the limits
         self.sentences = [0]  # prefix count of chunks that end a sentence
         for chunk in chunks:
             self.sentences.append(self.sentences[-1] + chunk.sentence_end)
@@ -267,6 +268,7 @@ class _Plan:
                 while not (allowed[i] and best[i] < INF):
                     i -= 1
                 best[j], back[j] = best[i] + FORCED, (i, self._fill(i, j))
+                self.forced_stops.add(j)
         cuts = []
         j = n
         while j > 0:
@@ -375,6 +377,9 @@ def _divide_overlaps(plan: _Plan, timed: list[_Timed]) -> list[_Timed]:
     preset, out = plan.preset, []
     max_ms = preset.max_duration_ms
     for number, (i, j, splits, start, end, _) in enumerate(timed):
+        if j not in plan.forced_stops:  # every other cue was chosen within the limits
+            out.append((i, j, splits, start, end, ""))
+            continue
         too_long = max_ms is not None and max(plan.ends[i:j]) - plan.starts[i] > max_ms  # spoken, as the program judges
         if j - i == 1 or (plan.lines(i, j) is not None and not too_long):
             out.append((i, j, splits, start, end, ""))
