@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import replace
 
@@ -51,13 +52,18 @@ def spoken_end(cue: Cue) -> int:
     return max(w.end_ms for w in cue.words)
 
 
-def check_invariants(words: list[Word], cues: list[Cue]) -> None:
+def check_invariants(words: list[Word], cues: list[Cue], preset: Preset | None = None) -> None:
+    # On frames, the out-time is pulled back to keep the minimum gap even into the last word
+    # (N-TIM: 2 frames at any rate): by the gap and at most one frame of rounding.
+    pulled_back = 0
+    if preset is not None and preset.fps is not None:
+        pulled_back = math.ceil((preset.min_gap_frames + 1) * 1000 / FRAME_RATES[preset.fps])
     # every token exactly once, in order
     assert [w for cue in cues for w in cue.words] == words
     for number, cue in enumerate(cues):
         assert cue.end_ms > cue.start_ms
         if cue.reason != "overlap":  # overlapping times left no legal cue: their span was shared out instead
-            assert all(cue.start_ms <= w.start_ms and w.end_ms <= cue.end_ms for w in cue.words)
+            assert all(cue.start_ms <= w.start_ms and w.end_ms <= cue.end_ms + pulled_back for w in cue.words)
         # what the cue shows is its tokens, in order, nothing added or lost
         assert shown("".join(cue.lines)) == shown("".join(w.text for w in cue.words))
         assert all(line and line == line.strip() for line in cue.lines)
@@ -68,12 +74,12 @@ def check_invariants(words: list[Word], cues: list[Cue]) -> None:
 
 @given(words=sessions(), name=st.sampled_from(PRESETS))
 def test_invariants_for_every_preset(words: list[Word], name: str) -> None:
-    check_invariants(words, segment(words, preset=name))
+    check_invariants(words, segment(words, preset=name), load_preset(name))
 
 
 @given(words=sessions(realistic=False), name=st.sampled_from(PRESETS))
 def test_invariants_with_zero_length_and_touching_words(words: list[Word], name: str) -> None:
-    check_invariants(words, segment(words, preset=name))
+    check_invariants(words, segment(words, preset=name), load_preset(name))
 
 
 PLAIN_WORD = re.compile(r"[a-zéñA-Z]+|[\u3040-\u30ff\u4e00-\u9fff]+")  # Latin letters, or kana and Han
@@ -116,6 +122,10 @@ def test_limits_and_gaps_hold_whenever_the_words_allow(words: list[Word], name: 
             assert spoken_end(cue) - cue.start_ms <= preset.max_duration_ms
     for cue, nxt in zip(cues, cues[1:]):
         gap = nxt.start_ms - cue.end_ms
+        if preset.fps is not None:  # on frames: the minimum gap in frames of the video, always (a cue keeps one frame)
+            frame = 1000 / FRAME_RATES[preset.fps]
+            assert round(gap / frame) >= preset.min_gap_frames or round((cue.end_ms - cue.start_ms) / frame) == 1
+            continue
         if gap < preset.min_gap_ms:  # only where the words themselves are closer
             assert cue.end_ms == spoken_end(cue)
         if gap <= preset.chain_gap_ms:  # short gaps are closed to the minimum
@@ -132,6 +142,10 @@ def test_fps_puts_every_time_on_a_frame_boundary(words: list[Word], fps: str) ->
             assert abs(frame * 1000 / rate - ms) < 1, (fps, ms)
     for cue, nxt in zip(cues, cues[1:]):
         assert cue.end_ms <= nxt.start_ms
+        # two frames of the video between cues at every rate (N-TIM), even where the words abut;
+        # only a cue already down to one frame keeps less
+        frames_between = round((nxt.start_ms - cue.end_ms) * rate / 1000)
+        assert frames_between >= 2 or round((cue.end_ms - cue.start_ms) * rate / 1000) == 1, (fps, cue, nxt)
     assert [w for cue in cues for w in cue.words] == words
 
 

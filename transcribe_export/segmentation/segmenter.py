@@ -317,13 +317,18 @@ def _times(plan: _Plan, cuts: list[tuple[int, int, tuple[int, ...]]]) -> list[tu
             out = max(out, min(start + 1, next_start))
         times.append((start, max(out, start + 1)))
     if preset.fps is not None:
+        # On frames, the minimum gap is counted in frames of the video, whatever its rate
+        # (N-TIM: 2 frames at every frame rate): the out-time is pulled back to keep it,
+        # even into the last word when the words abut, as subtitlers do. A cue keeps one frame.
         fps = FRAME_RATES[preset.fps]
         snapped = []
         for number, (start, end) in enumerate(times):
-            new_start, new_end = _snap(start, fps, up=False), _snap(end, fps, up=True)
+            first = math.floor(start * fps / 1000)
+            last = math.ceil(end * fps / 1000)
             if number + 1 < len(times):
-                new_end = min(new_end, _snap(times[number + 1][0], fps, up=False))
-            snapped.append((new_start, max(new_end, new_start + 1)))
+                last = min(last, math.floor(times[number + 1][0] * fps / 1000) - preset.min_gap_frames)
+            last = max(last, first + 1)
+            snapped.append((math.floor(first * 1000 / fps), math.ceil(last * 1000 / fps)))
         times = snapped
     return times
 
