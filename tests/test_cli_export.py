@@ -164,7 +164,7 @@ def test_out_of_order_words_are_ordered_and_none_is_dropped(bad_emulator: Emulat
 @pytest.mark.parametrize(
     ("args", "env", "message"),
     [
-        (["--format", "srt,docx"], {}, "Error: Invalid value for '-f' / '--format': unknown output format 'docx'. Choose from srt, vtt, json (comma-separated)."),
+        (["--format", "srt,docx"], {}, "Error: Invalid value for '-f' / '--format': unknown output format 'docx'. Choose from srt, vtt, json, ttml, scc, ass, txt (comma-separated)."),
         ([], {"HEYGEN_API_KEY": None, "HEYGEN_BASE_URL": "https://api.heygen.com"}, "Error: no HeyGen credentials. Set HEYGEN_API_KEY"),
         ([], {"HEYGEN_BASE_URL": "http://example.com"}, "Error: the base URL 'http://example.com' is plain http"),
         ([], {"HEYGEN_BASE_URL": "ftp://x"}, "Error: the base URL 'ftp://x' is not an http(s) URL with a host"),

@@ -18,7 +18,7 @@ from transcribe_export.emulate.server import Emulator
 from transcribe_export.errors import ConfigurationError
 from transcribe_export.segmentation.presets import Preset, PresetChoice, load_preset, preset_names
 
-EXPECTED = {"netflix-en", "netflix-es", "netflix-fr", "netflix-de", "netflix-ja", "netflix-zh", "bbc", "dcmp", "vertical"}
+EXPECTED = {"netflix-en", "netflix-es", "netflix-fr", "netflix-de", "netflix-ja", "netflix-zh", "bbc", "dcmp", "vertical", "scc"}
 
 
 def test_every_preset_is_there_and_cites_caption_rules() -> None:
@@ -159,7 +159,7 @@ def test_presets_and_samples_ship_inside_a_built_wheel(tmp_path: Path) -> None:
     done = subprocess.run([str(python), "-c", code], cwd=tmp_path, capture_output=True, text=True, check=True, timeout=60)
     location, numbers = done.stdout.splitlines()
     assert location.startswith(str(venv))
-    assert numbers == "13 9"
+    assert numbers == "13 10"
     demo = subprocess.run([str(python), "-m", "transcribe_export", "demo", "-o", str(tmp_path / "d")], cwd=tmp_path,
                           capture_output=True, text=True, timeout=120)
     assert demo.returncode == 0, demo.stderr

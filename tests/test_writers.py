@@ -44,7 +44,7 @@ def transcript(lines_list: list[tuple[str, ...]] = TRICKY) -> Transcript:
 
 
 def test_lookup_table_names_every_writer() -> None:
-    assert set(FORMATS) == {"srt", "vtt", "json"}
+    assert set(FORMATS) == {"srt", "vtt", "json", "ttml", "scc", "ass", "txt"}
 
 
 def test_srt_reads_back_with_srt() -> None:

@@ -46,6 +46,7 @@ if TYPE_CHECKING:
         AuthenticationError,
         ConfigurationError,
         DeadlineExceededError,
+        FormatError,
         IncompleteStreamError,
         InputError,
         InvalidFrameError,
@@ -66,8 +67,12 @@ if TYPE_CHECKING:
     from transcribe_export.run.state import BusyError
     from transcribe_export.segmentation.presets import Preset, PresetChoice, load_preset, preset_names
     from transcribe_export.segmentation.segmenter import segment
+    from transcribe_export.write import render_ass as to_ass
     from transcribe_export.write import render_json as to_json
+    from transcribe_export.write import render_scc as to_scc
     from transcribe_export.write import render_srt as to_srt
+    from transcribe_export.write import render_ttml as to_ttml
+    from transcribe_export.write import render_txt as to_txt
     from transcribe_export.write import render_vtt as to_vtt
 
 logging.getLogger(__name__).addHandler(logging.NullHandler())
@@ -77,8 +82,8 @@ logging.getLogger(__name__).addHandler(logging.NullHandler())
 # the network stack, the emulator and sqlite load only when used.
 _ERRORS = (
     "APIError", "AuthenticationError", "ConfigurationError", "DeadlineExceededError", "IncompleteStreamError",
-    "InputError", "InvalidFrameError", "NetworkError", "NotFoundError", "NotReadyError", "OutputError", "OutputFolderError",
-    "SessionFailedError", "StreamError", "TranscribeExportError",
+    "FormatError", "InputError", "InvalidFrameError", "NetworkError", "NotFoundError", "NotReadyError", "OutputError",
+    "OutputFolderError", "SessionFailedError", "StreamError", "TranscribeExportError",
 )
 _PUBLIC: dict[str, tuple[str, str]] = {
     **{name: ("transcribe_export.errors", name) for name in _ERRORS},
@@ -95,9 +100,7 @@ _PUBLIC: dict[str, tuple[str, str]] = {
     "load_preset": ("transcribe_export.segmentation.presets", "load_preset"),
     "preset_names": ("transcribe_export.segmentation.presets", "preset_names"),
     "segment": ("transcribe_export.segmentation.segmenter", "segment"),
-    "to_srt": ("transcribe_export.write", "render_srt"),
-    "to_vtt": ("transcribe_export.write", "render_vtt"),
-    "to_json": ("transcribe_export.write", "render_json"),
+    **{f"to_{fmt}": ("transcribe_export.write", f"render_{fmt}") for fmt in ("ass", "json", "scc", "srt", "ttml", "txt", "vtt")},
     "build_transcript": ("transcribe_export.run.pipeline", "build_transcript"),
     "export_session": ("transcribe_export.run.pipeline", "export_session"),
     "recut": ("transcribe_export.run.pipeline", "recut"),
@@ -124,6 +127,7 @@ __all__ = [
     "DEFAULT_BASE_URL",
     "DeadlineExceededError",
     "Emulator",
+    "FormatError",
     "HeyGenClient",
     "IncompleteStreamError",
     "InputError",
@@ -156,8 +160,12 @@ __all__ = [
     "preset_names",
     "recut",
     "segment",
+    "to_ass",
     "to_json",
+    "to_scc",
     "to_srt",
+    "to_ttml",
+    "to_txt",
     "to_vtt",
     "write_transcript",
 ]

@@ -1,4 +1,8 @@
-"""Lint any SRT or WebVTT file against a preset, like Subtitle Edit's Netflix check.
+"""Lint any SRT, WebVTT, TTML, SCC or ASS file against a preset, like Subtitle Edit's Netflix check.
+
+SRT and WebVTT are read block by block, as players do. TTML and SCC are read
+by ttconv (its IMSC and SCC readers) and ASS by pysubs2, the libraries made
+for them; each is then judged by the same rules.
 
 Hard rules (a delivery gate: ``check`` exits 1 if any is broken):
 characters per line, lines per cue, longest duration, the minimum gap,
@@ -25,7 +29,7 @@ from transcribe_export.errors import ConfigurationError, InputError, TranscribeE
 from transcribe_export.models import Word
 from transcribe_export.segmentation.presets import DEFAULT_PRESET, Preset, PresetChoice
 
-__all__ = ["HARD", "SOFT", "Report", "check", "check_file", "check_text"]
+__all__ = ["HARD", "KINDS", "SOFT", "Report", "check", "check_file", "check_text"]
 
 # The checker judges the segmenter's output, so it keeps its own idea of where a
 # sentence or a clause ends (Latin, CJK, Arabic and Devanagari marks) instead of
@@ -159,25 +163,124 @@ def _parse(text: str, is_vtt: bool) -> tuple[list[_Cue], list[int], list[str]]:
     return cues, malformed, problems
 
 
+#: what ``check`` reads, by suffix (a file's first bytes decide for any other suffix).
+KINDS = {".srt": "srt", ".vtt": "vtt", ".ttml": "ttml", ".xml": "ttml", ".dfxp": "ttml", ".scc": "scc", ".ass": "ass",
+         ".ssa": "ass"}
+
+
+def _kind(suffix: str, text: str) -> str:
+    if suffix.lower() in KINDS:
+        return KINDS[suffix.lower()]
+    head = text.lstrip("\ufeff \t\r\n")[:200]
+    heads = (("WEBVTT", "vtt"), ("Scenarist_SCC", "scc"), ("[Script Info]", "ass"), ("<?xml", "ttml"), ("<tt", "ttml"))
+    for start, kind in heads:
+        if head.startswith(start):
+            return kind
+    return "srt"
+
+
+def _timed_text_cues(doc: Any) -> list[_Cue]:
+    """The cues a TTML or SCC document shows, from ttconv's intermediate synchronic documents (what is on screen when)."""
+    from ttconv import model
+    from ttconv.isd import ISD
+
+    def lines_of(isd: Any) -> tuple[str, ...]:
+        lines: list[str] = []
+
+        def walk(element: Any) -> None:
+            if isinstance(element, model.P):
+                lines.append("")
+            elif isinstance(element, model.Br):
+                lines.append("")
+            elif isinstance(element, model.Text):
+                if not lines:
+                    lines.append("")
+                lines[-1] += element.get_text()
+            for child in element:
+                walk(child)
+
+        for region in isd.iter_regions():
+            walk(region)
+        return tuple(line.strip() for line in lines if line.strip())
+
+    shown = [(round(float(begin) * 1000), lines_of(isd)) for begin, isd in ISD.generate_isd_sequence(doc)]
+    cues: list[_Cue] = []
+    for (start, lines), (end, _) in zip(shown, shown[1:] + [(None, ())]):
+        if lines and end is not None:
+            cues.append(_Cue(len(cues) + 1, start, end, lines))
+    return cues
+
+
+def _read_cues(text: str, kind: str) -> tuple[list[_Cue], list[int], list[str]]:
+    """The cues of a file of any kind ``check`` reads, the malformed ones' numbers, and the file's problems."""
+    if kind in ("srt", "vtt"):
+        return _parse(text, kind == "vtt")
+    import logging
+
+    problems: list[str] = []
+
+    class _Collect(logging.Handler):  # ttconv reports what it cannot read as log records
+        def emit(self, record: logging.LogRecord) -> None:
+            if record.levelno >= logging.ERROR:
+                problems.append(f"{kind.upper()} reader: {printable(record.getMessage())[:200]}")
+
+    handler = _Collect()
+    logger = logging.getLogger("ttconv")
+    logger.addHandler(handler)
+    try:
+        if kind == "ass":
+            import pysubs2
+
+            from transcribe_export.write.ass import unescape
+
+            events = [e for e in pysubs2.SSAFile.from_string(text, format_="ass").events if not e.is_comment]
+            return [_Cue(n, e.start, e.end, tuple(line for line in unescape(e.text) if line.strip()))
+                    for n, e in enumerate(events, 1)], [], problems
+        if kind == "scc":
+            from ttconv.scc import reader as scc_reader
+
+            return _timed_text_cues(scc_reader.to_model(text)), [], problems
+        import xml.etree.ElementTree as et
+
+        from ttconv.imsc import reader as imsc_reader
+
+        doc = imsc_reader.to_model(et.ElementTree(et.fromstring(text.encode("utf-8"))))
+        if doc is not None and doc.get_body() is not None and not list(doc.iter_regions()):
+            from ttconv import model  # no layout at all: TTML's default region (TTML2 §11.3.1.1) shows everything
+
+            region = model.Region("default", doc)
+            doc.put_region(region)
+            doc.get_body().set_region(region)
+        return _timed_text_cues(doc), [], problems
+    except Exception as exc:  # noqa: BLE001 - whatever a reader raises, the file is what is wrong
+        return [], [], problems + [f"{kind.upper()} reader could not read it: {printable(str(exc))[:200]}"]
+    finally:
+        logger.removeHandler(handler)
+
+
 def check_text(
     text: str,
     *,
-    is_vtt: bool,
+    is_vtt: bool = False,
     preset: Preset,
     path: str = "-",
     words: Sequence[Word] | None = None,
     allow_empty: bool = False,
+    kind: str | None = None,
 ) -> Report:
     """Check the text of a subtitle file against ``preset``.
 
     Args:
+        is_vtt: the text is WebVTT (the same as ``kind="vtt"``).
+        kind: ``srt``, ``vtt``, ``ttml``, ``scc`` or ``ass``; SRT by default.
         allow_empty: a file without any cue passes (an empty session's files).
     """
+    kind = kind or ("vtt" if is_vtt else "srt")
     report = Report(path, preset.name)
     text = text.lstrip("\ufeff")
-    if is_vtt and not re.match(r"WEBVTT(?:[ \t][^\n]*)?(?:\r\n|\r|\n|$)", text):
+    if kind == "vtt" and not re.match(r"WEBVTT(?:[ \t][^\n]*)?(?:\r\n|\r|\n|$)", text):
         report.problems.append("it does not start with the WEBVTT header, so players take it for no WebVTT file")
-    cues, malformed, problems = _parse(text, is_vtt)
+    cues, malformed, problems = _read_cues(text, kind)
     report.problems += problems
     if not cues and not malformed and not allow_empty:
         report.problems.append("it holds no cue" + (" (an empty session's file passes with allow_empty)" if not problems else ""))
@@ -220,7 +323,7 @@ def check_text(
                 bad["order"].append(nxt.number)
             elif gap < 0:
                 bad["overlap"].append(cue.number)
-            elif gap < preset.min_gap_ms:
+            elif gap < preset.min_gap_ms - 2:  # whole milliseconds either side of a frame-exact gap: it may read 2 ms short
                 last = ends[index]
                 if words is not None and last is not None and last + 1 < len(words) and (
                     words[last + 1].start_ms - words[last].end_ms < preset.min_gap_ms
@@ -228,7 +331,7 @@ def check_text(
                     excuse("minimum gap", cue.number, "its words are closer than the minimum gap to the next cue's")
                 else:
                     bad["minimum gap"].append(cue.number)
-            elif preset.min_gap_ms < gap <= preset.chain_gap_ms:
+            elif preset.min_gap_ms + 2 < gap <= preset.chain_gap_ms:
                 bad["unchained gap"].append(cue.number)
         room = nxt.start_ms - cue.end_ms - preset.min_gap_ms if nxt is not None else preset.min_duration_ms
         if 0 < duration < preset.min_duration_ms and room >= preset.min_duration_ms - duration:
@@ -280,7 +383,7 @@ def _cue_ends(ends: Sequence[int | None], words: Sequence[Word], preset: Preset)
 
 
 def check_file(path: Path, preset: Preset, words: Sequence[Word] | None = None, *, allow_empty: bool = False) -> Report:
-    """Check one ``.srt`` or ``.vtt`` file (the header decides when the suffix doesn't).
+    """Check one ``.srt``, ``.vtt``, ``.ttml``, ``.scc`` or ``.ass`` file (its first bytes decide for another suffix).
 
     The file must be text in UTF-8, or in UTF-16 with its byte order mark; anything else
     (another encoding, an image, a cut-off file) fails the check and says why.
@@ -294,8 +397,7 @@ def check_file(path: Path, preset: Preset, words: Sequence[Word] | None = None, 
         report = Report(str(path), preset.name)
         report.problems.append(problem)
         return report
-    is_vtt = path.suffix.lower() == ".vtt" or text.lstrip("\ufeff").startswith("WEBVTT")
-    return check_text(text, is_vtt=is_vtt, preset=preset, path=str(path), words=words, allow_empty=allow_empty)
+    return check_text(text, kind=_kind(path.suffix, text), preset=preset, path=str(path), words=words, allow_empty=allow_empty)
 
 
 def _decode(data: bytes) -> tuple[str, str | None]:
@@ -322,7 +424,7 @@ def check(
     """Check subtitle files against a preset: what ``transcribe-export check`` does, as reports.
 
     Args:
-        files: ``.srt`` or ``.vtt`` files.
+        files: ``.srt``, ``.vtt``, ``.ttml``, ``.scc`` or ``.ass`` files.
         preset: a bundled preset's name, a ``.yaml`` path, or a :class:`Preset`.
         config: a YAML file of preset keys merged over the preset.
         words: the session's words (a list, or our JSON transcript, a word list

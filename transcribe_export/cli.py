@@ -28,6 +28,7 @@ from transcribe_export.resources import bundled_dir
 from transcribe_export.run import DEFAULT_JOBS, DEFAULT_NAME_TEMPLATE, DEFAULT_OUT_DIR
 from transcribe_export.segmentation.presets import DEFAULT_PRESET, FRAME_RATES, check_preset_name, preset_names
 from transcribe_export.write import DEFAULT_FORMATS, FORMATS, parse_formats
+from transcribe_export.write.timeline import LINE_ENDINGS
 
 if TYPE_CHECKING:
     from transcribe_export.run.outcomes import SessionOutcome
@@ -163,6 +164,14 @@ _output_options = _options(
                  help="Folder for the files (created if missing)."),
     click.option("-f", "--format", "formats", type=_Checked("LIST", parse_formats), default=",".join(DEFAULT_FORMATS),
                  show_default=True, help=f"Comma-separated output formats: {', '.join(FORMATS)}."),
+    click.option("--start-timecode", default=None, metavar="HH:MM:SS:FF",
+                 help="Place the session's start here on the editor's timeline (';' before FF: drop-frame)."
+                      " Every format but JSON is shifted; the JSON records it."),
+    click.option("--offset", default=None, metavar="SECONDS|TIMECODE",
+                 help="Shift every format but JSON by this much (negative allowed, e.g. -1.5 or -00:00:01:00)."),
+    click.option("--line-endings", type=click.Choice(list(LINE_ENDINGS)), default="lf", show_default=True,
+                 help="crlf for tools that expect Windows text files."),
+    click.option("--bom", is_flag=True, help="Start SRT, WebVTT, TTML, ASS and text files with a UTF-8 byte order mark."),
 )
 _caption_options = _options(
     click.option("--preset", type=_Checked("NAME", check_preset_name), default=DEFAULT_PRESET, show_default=True,
@@ -188,7 +197,7 @@ _verbose = click.option("-v", "--verbose", count=True, help="One line per sessio
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.version_option(__version__, prog_name="transcribe-export")
 def main() -> None:
-    """Turn HeyGen Avatar Realtime sessions into SRT, WebVTT and JSON transcripts.
+    """Turn HeyGen Avatar Realtime sessions into subtitles (SRT, WebVTT, TTML, SCC, ASS), JSON and text transcripts.
 
     \b
     Try it with no account and no network:

@@ -19,6 +19,7 @@ One base class, so a caller can catch everything the tool expects with one
     │   ├── IncompleteStreamError    it ended without the ``end`` event
     │   └── InvalidFrameError        a ``data`` frame is not a valid WordBatch (frame, field)
     ├── InputError                   an offline input file (``convert``) can't be read
+    ├── FormatError                  a format can't carry this session (a shift before zero, text SCC lacks)
     └── OutputError                  the files can't be written (disk full, no permission)
         └── OutputFolderError        the output folder can't be used at all; exit 73
 
@@ -39,6 +40,7 @@ __all__ = [
     "AuthenticationError",
     "ConfigurationError",
     "IncompleteStreamError",
+    "FormatError",
     "InputError",
     "InvalidFrameError",
     "DeadlineExceededError",
@@ -225,6 +227,14 @@ class InvalidFrameError(StreamError):
 
 class InputError(TranscribeExportError):
     """An offline input (a capture, a word list, a transcript) can't be used."""
+
+
+class FormatError(TranscribeExportError):
+    """A format asked for can't carry this session as it is; no file was written.
+
+    A timeline shift that would put a cue before zero, or text that CEA-608
+    (SCC) has no character for. Not permanent: other options may fit.
+    """
 
 
 class OutputError(TranscribeExportError):

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from typing import Sequence
 
-__all__ = ["CJK_RANGES", "is_cjk", "join_lines"]
+__all__ = ["CJK_RANGES", "is_cjk", "is_rtl", "join_lines"]
 
 #: Chinese and Japanese characters and full-width marks (Hangul is spaced, so not here):
 #: CJK radicals, symbols and punctuation, kana, bopomofo, ideographs (with extension A
@@ -61,3 +61,20 @@ def join_lines(pieces: Sequence[str]) -> str:
             out += " "
         out += piece
     return out
+
+
+def is_rtl(text: str) -> bool:
+    """The text's first strong character reads right to left (Arabic, Hebrew, ...): its base direction (UAX #9, P2-P3).
+
+    >>> is_rtl("«مرحبا» world"), is_rtl("3 שלום"), is_rtl("hello مرحبا"), is_rtl("123.")
+    (True, True, False, False)
+    """
+    from unicodedata import bidirectional
+
+    for ch in text:
+        kind = bidirectional(ch)
+        if kind in ("R", "AL"):
+            return True
+        if kind == "L":
+            return False
+    return False

@@ -29,12 +29,19 @@ SAMPLES = sorted((ROOT / "samples").glob("*.sse"))
 VARIANTS: dict[str, dict[str, Any]] = {
     **{name: {"preset": name} for name in preset_names()},
     "netflix-en-fps25-word-timing": {"preset": "netflix-en", "fps": "25", "word_timing": True},
+    # The delivery formats, on a broadcast timeline (SCC carries Latin text only, so not the Japanese sample).
+    "delivery-formats": {"formats": "ttml,scc,ass,txt", "start_timecode": "01:00:00:00",
+                         "samples": ["es-bienvenida", "support-answer"]},
+    "delivery-formats-ja": {"formats": "ttml,ass,txt", "preset": "auto", "samples": ["ja-tutorial"]},
 }
 
 
 def render(variant: str, out_dir: Path) -> None:
-    """Write every sample's SRT, VTT and JSON for one variant into ``out_dir``."""
-    outcomes = convert(SAMPLES, out_dir=out_dir, **VARIANTS[variant])
+    """Write every sample's files (SRT, VTT and JSON unless the variant says) for one variant into ``out_dir``."""
+    options = dict(VARIANTS[variant])
+    only = options.pop("samples", None)
+    samples = [s for s in SAMPLES if only is None or s.stem in only]
+    outcomes = convert(samples, out_dir=out_dir, **options)
     failed = [o.reason for o in outcomes if o.outcome != "exported"]
     if failed:
         raise RuntimeError(f"{variant}: {failed}")

@@ -50,7 +50,7 @@ from transcribe_export.run.outcomes import SessionOutcome, check_report_path, wr
 from transcribe_export.run.pipeline import build_transcript, export_session, recut, write_transcript
 from transcribe_export.run.signals import Stop
 from transcribe_export.segmentation.presets import DEFAULT_PRESET, Preset, PresetChoice
-from transcribe_export.write import DEFAULT_FORMATS, parse_formats
+from transcribe_export.write import DEFAULT_FORMATS, WriteOptions, parse_formats
 from transcribe_export.write.files import remove_stale_temporaries
 
 if TYPE_CHECKING:
@@ -125,6 +125,10 @@ def export(
     config: str | os.PathLike[str] | None = None,
     fps: str | float | None = None,
     word_timing: bool = False,
+    offset: str | float | None = None,
+    start_timecode: str | None = None,
+    line_endings: str = "lf",
+    bom: bool = False,
     lenient: bool = CollectOptions.lenient,
     max_frame_bytes: int = CollectOptions.max_frame_bytes,
     max_words: int = CollectOptions.max_words,
@@ -165,6 +169,7 @@ def export(
     _check_jobs(jobs)
     check_report_path(report)
     rules = _preset_choice(preset, config, fps)
+    writing = _write_options(rules, word_timing, offset, start_timecode, line_endings, bom)
     cancel = stop.cancel if isinstance(stop, Stop) else None
     if options is None:
         options = CollectOptions(
@@ -186,7 +191,7 @@ def export(
     results: dict[str, SessionOutcome] = {}
     # A refused key, or a base URL that is not HeyGen's, fails every id alike: after the first, nothing else starts.
     refused = threading.Event()
-    fingerprint = _fingerprint(rules, chosen, word_timing, name_template)
+    fingerprint = _fingerprint(rules, chosen, writing, name_template)
     recut_from: dict[str, Path] = {}  # ids whose files were made with other settings -> their JSON transcript
     with StateStore(folder) as state:
         for name in remove_stale_temporaries(folder):
@@ -230,11 +235,11 @@ def export(
             try:
                 if stream_id in recut_from:
                     transcript = _recut_saved(stream_id, recut_from[stream_id], rules)
-                    write_transcript(transcript, folder, chosen, name=name, word_timing=word_timing)
+                    write_transcript(transcript, folder, chosen, name=name, options=writing)
                 else:
                     transcript = export_session(
                         stream_id, client=client, out_dir=folder, formats=chosen, preset=rules, options=options,
-                        word_timing=word_timing, name=name,
+                        name=name, write_options=writing,
                     )
             except NotReadyError as error:
                 return SessionOutcome(stream_id, "not-ready", str(error), seconds=time.monotonic() - started), None
@@ -285,6 +290,10 @@ def convert(
     config: str | os.PathLike[str] | None = None,
     fps: str | float | None = None,
     word_timing: bool = False,
+    offset: str | float | None = None,
+    start_timecode: str | None = None,
+    line_endings: str = "lf",
+    bom: bool = False,
     lenient: bool = CollectOptions.lenient,
     max_frame_bytes: int = CollectOptions.max_frame_bytes,
     max_words: int = CollectOptions.max_words,
@@ -305,6 +314,7 @@ def convert(
 
     chosen = parse_formats(formats)
     rules = _preset_choice(preset, config, fps)
+    writing = _write_options(rules, word_timing, offset, start_timecode, line_endings, bom)
     options = CollectOptions(lenient=lenient, max_frame_bytes=max_frame_bytes, max_words=max_words)
     names: dict[str, Path] = {}
     for item in files:
@@ -332,7 +342,7 @@ def convert(
         started = time.monotonic()
         try:
             transcript = build_transcript(load_input(names[name], options), rules)
-            written = write_transcript(transcript, folder, chosen, name=name, word_timing=word_timing)
+            written = write_transcript(transcript, folder, chosen, name=name, options=writing)
         except TranscribeExportError as error:
             return SessionOutcome(name, "failed", str(error), seconds=time.monotonic() - started), None
         except Exception as error:  # noqa: BLE001 - a bug in one file must not stop the others
@@ -393,7 +403,22 @@ def _run(
                     on_done(outcome)
 
 
-def _fingerprint(rules: Preset | PresetChoice, formats: Sequence[str], word_timing: bool, name_template: str) -> str:
+def _write_options(
+    rules: Preset | PresetChoice, word_timing: bool, offset: str | float | None, start_timecode: str | None,
+    line_endings: str, bom: bool,
+) -> WriteOptions:
+    """The write options, checked; a timecode's frames are read at the frame rate the captions are snapped to."""
+    if isinstance(rules, Preset):
+        rate = rules.fps
+    elif rules.name == "auto":
+        rate = rules.overrides.get("fps")
+    else:
+        rate = rules.resolve(()).fps
+    return WriteOptions.make(offset=offset, start_timecode=start_timecode, fps=rate, word_timing=word_timing,
+                             line_endings=line_endings, bom=bom)
+
+
+def _fingerprint(rules: Preset | PresetChoice, formats: Sequence[str], writing: WriteOptions, name_template: str) -> str:
     """What shaped a session's files: the caption rules, the formats, the names and the exporter's version.
 
     A re-run whose fingerprint differs cuts the session again (from its saved transcript).
@@ -404,7 +429,7 @@ def _fingerprint(rules: Preset | PresetChoice, formats: Sequence[str], word_timi
         caption = {"auto": True, "overrides": rules.overrides}
     else:
         caption = rules.resolve(()).as_dict()
-    shaped = {"caption": caption, "formats": list(formats), "word_timing": word_timing, "names": name_template,
+    shaped = {"caption": caption, "formats": list(formats), "writing": writing.as_dict(), "names": name_template,
               "version": __version__}
     return hashlib.sha256(json.dumps(shaped, sort_keys=True, default=str).encode()).hexdigest()
 

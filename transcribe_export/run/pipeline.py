@@ -18,13 +18,13 @@ from transcribe_export.gcpause import paused_gc
 from transcribe_export.models import Collected, SessionInfo, Transcript
 from transcribe_export.segmentation.presets import Preset, PresetChoice, resolve_preset
 from transcribe_export.segmentation.segmenter import ALGORITHM, segment
-from transcribe_export.write import DEFAULT_FORMATS, parse_formats, render
+from transcribe_export.write import DEFAULT_FORMATS, WriteOptions, parse_formats, render
 from transcribe_export.write.files import safe_name, write_atomic
 
 if TYPE_CHECKING:
     from transcribe_export.collect.client import HeyGenClient
 
-__all__ = ["build_transcript", "export_session", "recut", "write_transcript"]
+__all__ = ["build_transcript", "export_session", "recut", "scc_cut", "write_transcript"]
 
 log = logging.getLogger(__name__)
 
@@ -69,6 +69,36 @@ def recut(transcript: Transcript | str | os.PathLike[str], *, preset: PresetLike
     return build_transcript(collected, preset)
 
 
+def scc_cut(transcript: Transcript) -> Transcript:
+    """The transcript as SCC carries it: words in CEA-608's characters, cues of at most 4 rows of 32 on 29.97 fps frames.
+
+    The transcript's own cues when they already fit; otherwise the same words
+    cut again, with its preset where that fits the rows and columns (the
+    ``scc`` preset in the same language where not), on 29.97 fps frames.
+    """
+    from dataclasses import replace
+
+    from transcribe_export.models import Word
+    from transcribe_export.segmentation.presets import Preset, load_preset
+    from transcribe_export.write.scc import COLUMNS, ROWS, scc_text
+
+    settings = {key: value for key, value in transcript.settings.items() if key != "algorithm"}
+    try:
+        own = Preset(**settings)
+    except (TypeError, ValueError):
+        own = None
+    words = tuple(word if (text := scc_text(word.text)[0]) == word.text else Word(text, word.start, word.end)
+                  for word in transcript.words)
+    fits = own is not None and own.max_chars_per_line <= COLUMNS and own.max_lines <= ROWS and own.width == "chars"
+    if fits and own is not None and own.fps == "29.97" and all(a is b for a, b in zip(words, transcript.words)):
+        return transcript
+    base = own if fits and own is not None else replace(load_preset("scc"), language=settings.get("language", "en"))
+    rules = replace(base, fps="29.97")
+    with paused_gc():
+        cues = tuple(segment(words, preset=rules))
+    return replace(transcript, words=words, cues=cues, settings={"algorithm": ALGORITHM, **rules.as_dict()})
+
+
 def write_transcript(
     transcript: Transcript,
     out_dir: str | os.PathLike[str],
@@ -76,6 +106,7 @@ def write_transcript(
     *,
     name: str | None = None,
     word_timing: bool = False,
+    options: WriteOptions | None = None,
 ) -> list[Path]:
     """Write ``out_dir/<name>.<format>`` for each format, atomically (the folder is made if missing).
 
@@ -83,17 +114,28 @@ def write_transcript(
         formats: ``"srt,vtt"`` or a sequence of format names.
         name: the file name without suffix; by default made safe from the stream id.
         word_timing: WebVTT with an inline timestamp before each word.
+        options: the timeline shift, line endings and BOM (see
+            :meth:`WriteOptions.make`); ``word_timing`` is added to them.
 
     Returns:
         The paths written, in the order of ``formats``.
 
     Raises:
+        FormatError: a format can't carry this session; nothing was written.
         OutputError: the files can't be written; none of them was.
     """
+    from dataclasses import replace
+
     folder = Path(out_dir)
     base = name if name is not None else safe_name(transcript.stream_id)
+    options = options or WriteOptions()
+    if word_timing and not options.word_timing:
+        options = replace(options, word_timing=True)
     with paused_gc():
-        rendered = {folder / f"{base}.{fmt}": render(transcript, fmt, word_timing=word_timing) for fmt in parse_formats(formats)}
+        rendered = {
+            folder / f"{base}.{fmt}": render(scc_cut(transcript) if fmt == "scc" else transcript, fmt, options=options)
+            for fmt in parse_formats(formats)
+        }
     try:
         folder.mkdir(parents=True, exist_ok=True)
         write_atomic(rendered)
@@ -118,18 +160,20 @@ def export_session(
     options: CollectOptions | None = None,
     word_timing: bool = False,
     name: str | None = None,
+    write_options: WriteOptions | None = None,
 ) -> Transcript:
     """Collect one session, cut its cues and (if ``out_dir`` is given) write its files.
 
     Args:
         client: a :class:`~transcribe_export.collect.client.HeyGenClient`; by
             default one from the environment (``HEYGEN_API_KEY``, ``HEYGEN_BASE_URL``).
-        formats: ``"srt,vtt"`` or a sequence of ``srt``, ``vtt``, ``json``.
+        formats: ``"srt,vtt"`` or a sequence of format names (``srt vtt json ttml scc ass txt``).
         preset: a :class:`Preset`, a :class:`PresetChoice`, a preset name,
             ``"auto"``, or ``None`` for the default preset.
         options: waiting, retries and limits for the collector.
         word_timing: WebVTT with an inline timestamp before each word.
         name: the file name without suffix; by default made safe from the id.
+        write_options: the timeline shift, line endings and BOM.
 
     Raises:
         TranscribeExportError: any expected failure, naming the stream id;
@@ -143,5 +187,5 @@ def export_session(
         client = HeyGenClient.from_env()
     transcript = build_transcript(collect(client, stream_id, options), preset)
     if out_dir is not None:
-        write_transcript(transcript, out_dir, chosen_formats, name=name, word_timing=word_timing)
+        write_transcript(transcript, out_dir, chosen_formats, name=name, word_timing=word_timing, options=write_options)
     return transcript

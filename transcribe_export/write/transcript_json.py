@@ -24,12 +24,14 @@ FORMAT_NAME = TRANSCRIPT_FORMAT
 FORMAT_VERSION = 1
 
 
-def transcript_dict(transcript: Transcript, *, words: bool = True) -> dict[str, Any]:
+def transcript_dict(transcript: Transcript, *, words: bool = True, timeline: dict[str, Any] | None = None) -> dict[str, Any]:
     """The JSON transcript as a dict (:func:`render_json` writes the same, faster).
 
     Args:
         words: include the word lists (``segments[].words`` and ``tokens``);
             :func:`render_json` writes those itself.
+        timeline: the shift the other files were written with; the times
+            here stay the session's own.
     """
     segments = [
         {
@@ -56,6 +58,7 @@ def transcript_dict(transcript: Transcript, *, words: bool = True) -> dict[str, 
         },
         "collection": transcript.stats.as_dict(),
         "segmentation": dict(transcript.settings),
+        **({"timeline": timeline} if timeline is not None else {}),
         "text": join_lines([join_lines(cue.lines) for cue in transcript.cues]),
         "segments": segments,
         "tokens": [word.as_dict() for word in transcript.words] if words else [],
@@ -79,14 +82,14 @@ def _word(word: Word) -> str:
     return f'{{"word": {_string(word.text)}, "start": {word.start!r}, "end": {word.end!r}}}'
 
 
-def render_json(transcript: Transcript) -> str:
+def render_json(transcript: Transcript, *, timeline: dict[str, Any] | None = None) -> str:
     """The JSON transcript as text: one key per line, one list item per line.
 
     ``json.dumps(indent=…)`` falls back to the pure-Python encoder, which
     is several times slower on an hour of words; this layout stays readable
     and uses the C encoder for every item.
     """
-    document = transcript_dict(transcript, words=False)
+    document = transcript_dict(transcript, words=False, timeline=timeline)
     words = [_word(w) for w in transcript.words]
     lines = []
     for key, value in document.items():
