@@ -31,7 +31,7 @@ from ttconv.isd import ISD
 from ttconv.scc import reader as scc_reader
 
 import transcribe_export as tx
-from conftest import SAMPLES, outputs
+from conftest import KEY, SAMPLES, outputs
 from transcribe_export.cli import main
 from transcribe_export.errors import ConfigurationError
 from transcribe_export.models import CollectStats, Cue, Transcript, Word
@@ -463,3 +463,34 @@ def test_imscjs_renders_our_ttml_in_chromium(tmp_path: Path) -> None:
     assert [lines for _, lines in shown] == [s["lines"] for s in doc["segments"]]
     assert [time for time, _ in shown] == pytest.approx([3600 + s["start"] for s in doc["segments"]], abs=0.0005)
 
+
+
+# -- the whole export, over HTTP ------------------------------------------------------------------------
+
+
+def test_export_writes_the_delivery_formats_on_the_timeline_and_redoes_them_when_it_moves(emulator: Any,
+                                                                                            tmp_path: Path) -> None:
+    env = {"HEYGEN_API_KEY": KEY, "HEYGEN_BASE_URL": emulator.base_url, "HEYGEN_BEARER_TOKEN": None}
+
+    def export_at(timecode: str) -> str:
+        result = CliRunner().invoke(main, ["export", "product-demo", "-o", str(tmp_path), "-f", "ttml,scc,ass,txt,json",
+                                           "--start-timecode", timecode, "-v"], env=env, catch_exceptions=False)
+        assert result.exit_code == 0, result.output
+        return result.output
+
+    export_at("01:00:00:00")
+    assert outputs(tmp_path) == [f"product-demo.{fmt}" for fmt in ("ass", "json", "scc", "ttml", "txt")]
+    first = pysubs2.load(str(tmp_path / "product-demo.ass")).events[0].start
+    assert 3_600_000 <= first < 3_601_000
+    assert "up-to-date" in export_at("01:00:00:00")  # the same settings: nothing to do
+    export_at("05:00:00:00")  # moved: the files are made again (from the saved transcript)
+    assert pysubs2.load(str(tmp_path / "product-demo.ass")).events[0].start == first + 4 * 3_600_000
+    assert json.loads((tmp_path / "product-demo.json").read_text(encoding="utf-8"))["timeline"]["start_timecode"] == "05:00:00:00"
+
+
+@pytest.mark.parametrize(("fmt", "timecode", "limit"), [("ass", "09:59:58:00", "9:59:59.99"), ("scc", "23:59:58;00", "23:59:59;29")])
+def test_a_time_past_what_the_format_can_write_is_an_error(fmt: str, timecode: str, limit: str, tmp_path: Path) -> None:
+    result = CliRunner().invoke(main, ["convert", str(SAMPLES / "product-demo.sse"), "-o", str(tmp_path), "-f", f"srt,{fmt}",
+                                       "--start-timecode", timecode])
+    assert result.exit_code == 1 and limit in result.output and "product-demo" in result.output
+    assert outputs(tmp_path) == []

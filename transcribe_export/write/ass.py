@@ -27,14 +27,17 @@ from __future__ import annotations
 
 import pysubs2
 
+from transcribe_export.errors import FormatError
 from transcribe_export.models import Transcript
 from transcribe_export.scripts import is_rtl
 
-__all__ = ["PLAY_RES", "escape", "render_ass", "unescape"]
+__all__ = ["LAST_MS", "PLAY_RES", "escape", "render_ass", "unescape"]
 
 WORD_JOINER = "\u2060"
 RLM = "\u200f"
 PLAY_RES = (1920, 1080)
+#: ASS times are H:MM:SS.cc, one digit of hours: the last time it can hold.
+LAST_MS = 35_999_990
 
 
 def escape(line: str) -> str:
@@ -91,7 +94,16 @@ def unescape(text: str) -> list[str]:
 
 
 def render_ass(transcript: Transcript) -> str:
-    """The transcript's cues as an ASS script with one ``Default`` style (UTF-8 text, LF line endings)."""
+    """The transcript's cues as an ASS script with one ``Default`` style (UTF-8 text, LF line endings).
+
+    Raises:
+        FormatError: a cue ends past 9:59:59.99, the last time ASS can write.
+    """
+    if transcript.cues and transcript.cues[-1].end_ms > LAST_MS:
+        raise FormatError(
+            f"cue {len(transcript.cues)} ends at {transcript.cues[-1].end_ms / 1000:.3f} s; ASS times stop at 9:59:59.99",
+            stream_id=transcript.stream_id, hint="Give an earlier `start_timecode`, or leave `ass` out of `formats`.",
+        )
     subs = pysubs2.SSAFile()
     subs.info.update({"Title": transcript.stream_id, "PlayResX": str(PLAY_RES[0]), "PlayResY": str(PLAY_RES[1]),
                       "WrapStyle": "2", "ScaledBorderAndShadow": "yes"})

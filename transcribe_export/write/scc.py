@@ -170,9 +170,14 @@ def render_scc(transcript: Transcript) -> str:
 
     Raises:
         FormatError: a line longer than 32 characters or a cue of more than
-            4 rows, a character CEA-608 cannot show, or a cue that cannot be
-            loaded before it should be gone.
+            4 rows, a character CEA-608 cannot show, a cue that cannot be
+            loaded before it should be gone, or a time past 24 hours.
     """
+    if transcript.cues and transcript.cues[-1].end_ms >= 86_400_000:
+        raise FormatError(
+            f"cue {len(transcript.cues)} ends at {transcript.cues[-1].end_ms / 1000:.3f} s; SCC time codes stop at "
+            "23:59:59;29", stream_id=transcript.stream_id, hint="Give an earlier `start_timecode`.",
+        )
     cues = []
     missing: dict[str, int] = {}
     for number, cue in enumerate(transcript.cues, 1):
