@@ -7,7 +7,7 @@ import re
 from dataclasses import replace
 
 import pytest
-from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 
 from transcribe_export.models import Cue, Word
@@ -311,11 +311,16 @@ def overlapping(draw: st.DrawFn) -> list[Word]:
     return [Word(text, i * step / 1000, (i * step + length) / 1000) for i, text in enumerate(texts)]
 
 
+# Found by the thorough profile: words packed into one frame, two cues starting in it (on frames).
+@example(words=[Word(t, n / 1000, n / 1000) for n, t in enumerate(["word", "another", "longerword", "longerword"] + ["word"] * 5)],
+         name="scc")
+@example(words=[Word(t, n * 5 / 1000, n * 5 / 1000) for n, t in enumerate(["word", "another", "longerword", "longerword"] + ["word"] * 5)],
+         name="scc")
 @given(words=overlapping(), name=st.sampled_from(PRESETS))
 def test_overlapping_times_still_give_cues_within_the_limits(words: list[Word], name: str) -> None:
     preset = load_preset(name)
     cues = segment(words, preset=preset)
-    check_invariants(words, cues)
+    check_invariants(words, cues, preset)
     for cue in cues:
         if len(cue.words) > 1 and " " in " ".join(cue.lines):  # a lone word may be longer than a line
             assert len(cue.lines) <= preset.max_lines, cue.lines

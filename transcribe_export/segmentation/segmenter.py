@@ -295,10 +295,15 @@ def _snap(ms: int, fps: Fraction, up: bool) -> int:
     return math.ceil(boundary) if up else math.floor(boundary)
 
 
-def _times(plan: _Plan, cuts: list[tuple[int, int, tuple[int, ...]]]) -> list[tuple[int, int]]:
+def _times(plan: _Plan, cuts: list[tuple[int, int, tuple[int, ...]]]) -> tuple[list[tuple[int, int]], set[int]]:
     """In- and out-times: in on the first word; out lengthened to the minimum
     duration and, for reading speed, up to the linger; short gaps chained;
-    never closer than the minimum gap to the next cue (unless the words are)."""
+    never closer than the minimum gap to the next cue (unless the words are).
+
+    Also the cues that, on frames, had to start later than their first word: it
+    shares a frame with the previous cue's first word, and two cues can't start
+    in one frame (their times overlap at that resolution).
+    """
     preset = plan.preset
     times = []
     for number, (i, j, _) in enumerate(cuts):
@@ -316,21 +321,31 @@ def _times(plan: _Plan, cuts: list[tuple[int, int, tuple[int, ...]]]) -> list[tu
             out = min(max(out, spoken_end), next_start)
             out = max(out, min(start + 1, next_start))
         times.append((start, max(out, start + 1)))
+    pushed: set[int] = set()
     if preset.fps is not None:
         # On frames, the minimum gap is counted in frames of the video, whatever its rate
         # (N-TIM: 2 frames at every frame rate): the out-time is pulled back to keep it,
         # even into the last word when the words abut, as subtitlers do. A cue keeps one frame.
         fps = FRAME_RATES[preset.fps]
-        snapped = []
-        for number, (start, end) in enumerate(times):
+        firsts: list[int] = []
+        for number, (start, _) in enumerate(times):
             first = math.floor(start * fps / 1000)
+            if firsts and first <= firsts[-1]:
+                first = firsts[-1] + 1
+                pushed.add(number)
+            firsts.append(first)
+        snapped = []
+        for number, (_, end) in enumerate(times):
             last = math.ceil(end * fps / 1000)
             if number + 1 < len(times):
-                last = min(last, math.floor(times[number + 1][0] * fps / 1000) - preset.min_gap_frames)
-            last = max(last, first + 1)
-            snapped.append((math.floor(first * 1000 / fps), math.ceil(last * 1000 / fps)))
+                last = min(last, firsts[number + 1] - preset.min_gap_frames)
+            last = max(last, firsts[number] + 1)
+            # Each frame boundary to the nearest millisecond, the same way for an in- and an out-time,
+            # so a cue ending on the frame where the next begins doesn't overlap it by a millisecond.
+            half = Fraction(1, 2)
+            snapped.append((math.floor(firsts[number] * 1000 / fps + half), math.floor(last * 1000 / fps + half)))
         times = snapped
-    return times
+    return times, pushed
 
 
 def segment(words: Sequence[Word], *, preset: Preset | PresetChoice | str | None = None) -> list[Cue]:
@@ -353,7 +368,11 @@ def segment(words: Sequence[Word], *, preset: Preset | PresetChoice | str | None
         return []
     plan = _Plan(chunks, words, preset)
     cuts = plan.solve()
-    timed = _divide_overlaps(plan, [(*cut, *times, "") for cut, times in zip(cuts, _times(plan, cuts))])
+    times, pushed = _times(plan, cuts)
+    if pushed:
+        log.warning("cues %s: the words' times overlap at %s fps, so each starts a frame after the one before",
+                    ", ".join(str(n + 1) for n in sorted(pushed)), preset.fps)
+    timed = _divide_overlaps(plan, [(*cut, *t, "overlap" if n in pushed else "") for n, (cut, t) in enumerate(zip(cuts, times))])
     cues = []
     for i, j, splits, start, end, divided in timed:
         edges = [i, *splits, j]
@@ -381,13 +400,13 @@ def _divide_overlaps(plan: _Plan, timed: list[_Timed]) -> list[_Timed]:
     """
     preset, out = plan.preset, []
     max_ms = preset.max_duration_ms
-    for number, (i, j, splits, start, end, _) in enumerate(timed):
+    for number, (i, j, splits, start, end, flag) in enumerate(timed):
         if j not in plan.forced_stops:  # every other cue was chosen within the limits
-            out.append((i, j, splits, start, end, ""))
+            out.append((i, j, splits, start, end, flag))
             continue
         too_long = max_ms is not None and max(plan.ends[i:j]) - plan.starts[i] > max_ms  # spoken, as the program judges
         if j - i == 1 or (plan.lines(i, j) is not None and not too_long):
-            out.append((i, j, splits, start, end, ""))
+            out.append((i, j, splits, start, end, flag))
             continue
         groups, a = [], i
         while a < j:  # as many chunks as fit in one cue's lines
@@ -409,7 +428,7 @@ def _divide_overlaps(plan: _Plan, timed: list[_Timed]) -> list[_Timed]:
         room = (stop - start) // len(groups)
         if room < 2:
             log.warning("cue %d breaks the preset's limits: the words' times leave no room to divide it", len(out) + 1)
-            out.append((i, j, splits, start, end, ""))
+            out.append((i, j, splits, start, end, flag))
             continue
         log.warning(
             "cues %d-%d: the words' times overlap, so no cue could hold them within the limits;"
