@@ -18,7 +18,8 @@ from transcribe_export.emulate.server import Emulator
 from transcribe_export.errors import ConfigurationError
 from transcribe_export.segmentation.presets import Preset, PresetChoice, load_preset, preset_names
 
-EXPECTED = {"netflix-en", "netflix-es", "netflix-fr", "netflix-de", "netflix-ja", "netflix-zh", "bbc", "dcmp", "vertical", "scc"}
+EXPECTED = {"netflix-en", "netflix-es", "netflix-fr", "netflix-de", "netflix-it", "netflix-pt", "netflix-nl", "netflix-ru",
+            "netflix-ja", "netflix-zh", "netflix-ko", "netflix-ar", "generic", "bbc", "dcmp", "vertical", "scc"}
 
 
 def test_every_preset_is_there_and_cites_caption_rules() -> None:
@@ -101,7 +102,7 @@ def test_config_merges_over_the_preset_and_a_file_can_be_a_preset(tmp_path: Path
 
 
 def test_unknown_preset_name() -> None:
-    with pytest.raises(ConfigurationError, match="unknown preset 'netflix-xx'. Choose one of bbc, dcmp, netflix-de"):
+    with pytest.raises(ConfigurationError, match="unknown preset 'netflix-xx'. Choose one of bbc, dcmp, generic, netflix-ar"):
         load_preset("netflix-xx")
 
 
@@ -159,7 +160,7 @@ def test_presets_and_samples_ship_inside_a_built_wheel(tmp_path: Path) -> None:
     done = subprocess.run([str(python), "-c", code], cwd=tmp_path, capture_output=True, text=True, check=True, timeout=60)
     location, numbers = done.stdout.splitlines()
     assert location.startswith(str(venv))
-    assert numbers == "13 10"
+    assert numbers == "13 17"
     demo = subprocess.run([str(python), "-m", "transcribe_export", "demo", "-o", str(tmp_path / "d")], cwd=tmp_path,
                           capture_output=True, text=True, timeout=120)
     assert demo.returncode == 0, demo.stderr

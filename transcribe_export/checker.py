@@ -262,7 +262,7 @@ def check_text(
     text: str,
     *,
     is_vtt: bool = False,
-    preset: Preset,
+    preset: Preset | PresetChoice,
     path: str = "-",
     words: Sequence[Word] | None = None,
     allow_empty: bool = False,
@@ -272,15 +272,19 @@ def check_text(
 
     Args:
         is_vtt: the text is WebVTT (the same as ``kind="vtt"``).
+        preset: a :class:`Preset`, or a :class:`PresetChoice` (``auto`` finds
+            the language from the file's own text).
         kind: ``srt``, ``vtt``, ``ttml``, ``scc`` or ``ass``; SRT by default.
         allow_empty: a file without any cue passes (an empty session's files).
     """
     kind = kind or ("vtt" if is_vtt else "srt")
-    report = Report(path, preset.name)
     text = text.lstrip("\ufeff")
+    cues, malformed, problems = _read_cues(text, kind)
+    if isinstance(preset, PresetChoice):
+        preset = preset.resolve(word for cue in cues for line in cue.lines for word in line.split())
+    report = Report(path, preset.name)
     if kind == "vtt" and not re.match(r"WEBVTT(?:[ \t][^\n]*)?(?:\r\n|\r|\n|$)", text):
         report.problems.append("it does not start with the WEBVTT header, so players take it for no WebVTT file")
-    cues, malformed, problems = _read_cues(text, kind)
     report.problems += problems
     if not cues and not malformed and not allow_empty:
         report.problems.append("it holds no cue" + (" (an empty session's file passes with allow_empty)" if not problems else ""))
@@ -382,7 +386,9 @@ def _cue_ends(ends: Sequence[int | None], words: Sequence[Word], preset: Preset)
     return shares
 
 
-def check_file(path: Path, preset: Preset, words: Sequence[Word] | None = None, *, allow_empty: bool = False) -> Report:
+def check_file(
+    path: Path, preset: Preset | PresetChoice, words: Sequence[Word] | None = None, *, allow_empty: bool = False
+) -> Report:
     """Check one ``.srt``, ``.vtt``, ``.ttml``, ``.scc`` or ``.ass`` file (its first bytes decide for another suffix).
 
     The file must be text in UTF-8, or in UTF-16 with its byte order mark; anything else
@@ -394,7 +400,7 @@ def check_file(path: Path, preset: Preset, words: Sequence[Word] | None = None, 
         raise InputError(f"cannot read {str(path)!r} ({exc.strerror})") from None
     text, problem = _decode(data)
     if problem is not None:
-        report = Report(str(path), preset.name)
+        report = Report(str(path), preset.name if isinstance(preset, Preset) else "auto")
         report.problems.append(problem)
         return report
     return check_text(text, kind=_kind(path.suffix, text), preset=preset, path=str(path), words=words, allow_empty=allow_empty)
@@ -425,7 +431,8 @@ def check(
 
     Args:
         files: ``.srt``, ``.vtt``, ``.ttml``, ``.scc`` or ``.ass`` files.
-        preset: a bundled preset's name, a ``.yaml`` path, or a :class:`Preset`.
+        preset: ``auto`` (the default: each file's language, found from its text,
+            chooses its preset), a bundled preset's name, a ``.yaml`` path, or a :class:`Preset`.
         config: a YAML file of preset keys merged over the preset.
         words: the session's words (a list, or our JSON transcript, a word list
             or a capture): also report where cues end, and excuse gaps the speech forces.
@@ -434,10 +441,11 @@ def check(
     Raises:
         ConfigurationError: a bad preset or config, or words that can't be read.
     """
+    rules: Preset | PresetChoice
     if isinstance(preset, Preset):
         rules = preset
     elif preset == "auto":
-        raise ConfigurationError("check needs a named preset, not auto", key="preset")
+        rules = PresetChoice("auto", config)
     else:
         rules = PresetChoice(preset, config).resolve(())
     tokens: Sequence[Word] | None = None

@@ -26,7 +26,7 @@ from transcribe_export.collect.retry import RetryPolicy
 from transcribe_export.errors import ConfigurationError, TranscribeExportError, printable
 from transcribe_export.resources import bundled_dir
 from transcribe_export.run import DEFAULT_JOBS, DEFAULT_NAME_TEMPLATE, DEFAULT_OUT_DIR
-from transcribe_export.segmentation.presets import DEFAULT_PRESET, FRAME_RATES, check_preset_name, preset_names
+from transcribe_export.segmentation.presets import DEFAULT_PRESET, FRAME_RATES, check_language, check_preset_name, preset_names
 from transcribe_export.write import DEFAULT_FORMATS, FORMATS, parse_formats
 from transcribe_export.write.timeline import LINE_ENDINGS
 
@@ -175,12 +175,15 @@ _output_options = _options(
 )
 _caption_options = _options(
     click.option("--preset", type=_Checked("NAME", check_preset_name), default=DEFAULT_PRESET, show_default=True,
-                 help=f"Caption rules: {', '.join(preset_names())}, auto (from the script of the words),"
+                 help=f"Caption rules: auto (the preset of the language found in the words), {', '.join(preset_names())},"
                       " or a path to a .yaml file."),
     click.option("--config", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
                  help="A YAML file of preset keys merged over the preset."),
     click.option("--fps", type=click.Choice(list(FRAME_RATES)), default=None,
                  help="Snap every time to this frame rate's frame boundaries (for editors)."),
+    click.option("--language", type=_Checked("CODE", check_language), default=None,
+                 help="The sessions' language (en, es, fr, …): auto takes its preset without looking; "
+                      "a named preset takes its word lists."),
     click.option("--word-timing", is_flag=True,
                  help="WebVTT: an inline timestamp before each word, for karaoke-style players."),
 )
@@ -317,9 +320,9 @@ def convert(ctx: click.Context, /, files: tuple[Path, ...], verbose: int, **opti
 
 @main.command()
 @click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--preset", type=_Checked("NAME", functools.partial(check_preset_name, allow_auto=False)),
-              default=DEFAULT_PRESET, show_default=True,
-              help=f"The rules to check against: {', '.join(preset_names())}, or a .yaml file.")
+@click.option("--preset", type=_Checked("NAME", check_preset_name), default=DEFAULT_PRESET, show_default=True,
+              help=f"The rules to check against: auto (the preset of each file's language), {', '.join(preset_names())},"
+                   " or a .yaml file.")
 @click.option("--config", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
               help="A YAML file of preset keys merged over the preset.")
 @click.option("--words", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,

@@ -72,13 +72,15 @@ def _words_checksum(transcript: Transcript) -> str:
 
 
 def _preset_choice(
-    preset: Preset | PresetChoice | str | None, config: str | os.PathLike[str] | None, fps: str | float | None
+    preset: Preset | PresetChoice | str | None, config: str | os.PathLike[str] | None, fps: str | float | None,
+    language: str | None = None,
 ) -> Preset | PresetChoice:
     if isinstance(preset, (Preset, PresetChoice)):
-        if config is not None or fps is not None:
-            raise ConfigurationError("`config` and `fps` go with a preset name, not a Preset object", key="config")
+        if config is not None or fps is not None or language is not None:
+            raise ConfigurationError("`config`, `fps` and `language` go with a preset name, not a Preset object",
+                                     key="config")
         return preset
-    return PresetChoice(preset or DEFAULT_PRESET, config, fps)
+    return PresetChoice(preset or DEFAULT_PRESET, config, fps, language)
 
 
 def _check_jobs(jobs: int) -> int:
@@ -124,6 +126,7 @@ def export(
     preset: Preset | PresetChoice | str | None = DEFAULT_PRESET,
     config: str | os.PathLike[str] | None = None,
     fps: str | float | None = None,
+    language: str | None = None,
     word_timing: bool = False,
     offset: str | float | None = None,
     start_timecode: str | None = None,
@@ -168,7 +171,7 @@ def export(
     check_name_template(name_template)
     _check_jobs(jobs)
     check_report_path(report)
-    rules = _preset_choice(preset, config, fps)
+    rules = _preset_choice(preset, config, fps, language)
     writing = _write_options(rules, word_timing, offset, start_timecode, line_endings, bom)
     cancel = stop.cancel if isinstance(stop, Stop) else None
     if options is None:
@@ -289,6 +292,7 @@ def convert(
     preset: Preset | PresetChoice | str | None = DEFAULT_PRESET,
     config: str | os.PathLike[str] | None = None,
     fps: str | float | None = None,
+    language: str | None = None,
     word_timing: bool = False,
     offset: str | float | None = None,
     start_timecode: str | None = None,
@@ -313,7 +317,7 @@ def convert(
     from transcribe_export.collect.offline import input_name, load_input
 
     chosen = parse_formats(formats)
-    rules = _preset_choice(preset, config, fps)
+    rules = _preset_choice(preset, config, fps, language)
     writing = _write_options(rules, word_timing, offset, start_timecode, line_endings, bom)
     options = CollectOptions(lenient=lenient, max_frame_bytes=max_frame_bytes, max_words=max_words)
     names: dict[str, Path] = {}
@@ -426,7 +430,7 @@ def _fingerprint(rules: Preset | PresetChoice, formats: Sequence[str], writing: 
     if isinstance(rules, Preset):
         caption: dict[str, Any] = rules.as_dict()
     elif rules.name == "auto":
-        caption = {"auto": True, "overrides": rules.overrides}
+        caption = {"auto": True, "overrides": rules.overrides}  # the language override is among them
     else:
         caption = rules.resolve(()).as_dict()
     shaped = {"caption": caption, "formats": list(formats), "writing": writing.as_dict(), "names": name_template,

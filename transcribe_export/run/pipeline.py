@@ -16,7 +16,7 @@ from transcribe_export.collect.options import CollectOptions
 from transcribe_export.errors import OutputError
 from transcribe_export.gcpause import paused_gc
 from transcribe_export.models import Collected, SessionInfo, Transcript
-from transcribe_export.segmentation.presets import Preset, PresetChoice, resolve_preset
+from transcribe_export.segmentation.presets import Preset, PresetChoice, resolve_preset_detected
 from transcribe_export.segmentation.segmenter import ALGORITHM, segment
 from transcribe_export.write import DEFAULT_FORMATS, WriteOptions, parse_formats, render
 from transcribe_export.write.files import safe_name, write_atomic
@@ -38,9 +38,12 @@ def build_transcript(collected: Collected, preset: PresetLike = None) -> Transcr
         preset: a :class:`Preset`, a :class:`PresetChoice`, a name, ``"auto"``,
             or ``None`` for the default preset.
     """
-    chosen = resolve_preset(preset, (w.text for w in collected.words))
+    chosen, detection = resolve_preset_detected(preset, (w.text for w in collected.words))
     with paused_gc():
         cues = tuple(segment(collected.words, preset=chosen))
+    settings = {"algorithm": ALGORITHM, **chosen.as_dict()}
+    if detection is not None:  # auto: the language it found, how sure, and how (the preset is settings' name)
+        settings["detected"] = detection.as_dict()
     return Transcript(
         stream_id=collected.session.stream_id,
         status=collected.session.status,
@@ -48,7 +51,7 @@ def build_transcript(collected: Collected, preset: PresetLike = None) -> Transcr
         end_event=collected.end_event,
         words=collected.words,
         cues=cues,
-        settings={"algorithm": ALGORITHM, **chosen.as_dict()},
+        settings=settings,
         stats=collected.stats,
     )
 
@@ -76,13 +79,14 @@ def scc_cut(transcript: Transcript) -> Transcript:
     cut again, with its preset where that fits the rows and columns (the
     ``scc`` preset in the same language where not), on 29.97 fps frames.
     """
-    from dataclasses import replace
+    from dataclasses import fields, replace
 
     from transcribe_export.models import Word
     from transcribe_export.segmentation.presets import Preset, load_preset
     from transcribe_export.write.scc import COLUMNS, ROWS, scc_text
 
-    settings = {key: value for key, value in transcript.settings.items() if key != "algorithm"}
+    known = {f.name for f in fields(Preset)}
+    settings = {key: value for key, value in transcript.settings.items() if key in known}
     try:
         own = Preset(**settings)
     except (TypeError, ValueError):

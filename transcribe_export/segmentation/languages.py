@@ -36,7 +36,7 @@ from typing import Iterable
 
 from transcribe_export.scripts import CJK_RANGES
 
-__all__ = ["FALLBACK", "LANGUAGES", "UNSPACED_RANGES", "Language", "detect_language", "language"]
+__all__ = ["FALLBACK", "LANGUAGES", "UNSPACED_RANGES", "Detection", "Language", "detect_language", "identify", "language"]
 
 _EN_ARTICLES = "a an the this that these those my your his her its our their some any no every each"
 _EN_PREPOSITIONS = (
@@ -76,6 +76,56 @@ _DE = (
     "bin bist ist sind seid war waren habe hast hat haben hatte wird werden wurde kann können muss müssen soll will nicht"
 )
 
+_IT_ARTICLES = (
+    "il lo la i gli le un uno una del dello della dei degli delle al allo alla ai agli alle nel nella nei nelle "
+    "mio mia miei mie tuo tua suo sua nostro nostra vostro vostra loro questo questa questi queste quel quella ogni"
+)
+_IT = (
+    f"{_IT_ARTICLES} "
+    "di a da in con su per tra fra senza verso "
+    "e ed o ma né che se perché quando mentre anche "
+    "io tu lui lei noi voi essi "
+    "ho hai ha abbiamo avete hanno è sono era erano sarà non si mi ti ci vi"
+)
+_PT_ARTICLES = (
+    "o a os as um uma uns umas do da dos das no na nos nas ao aos pelo pela pelos pelas "
+    "meu minha meus minhas seu sua seus suas nosso nossa este esta estes estas esse essa esses essas cada"
+)
+_PT = (
+    f"{_PT_ARTICLES} "
+    "de em com por para sem sobre entre até desde "
+    "e ou mas nem que se porque quando enquanto "
+    "eu tu ele ela nós vós eles elas você vocês "
+    "tenho tem temos têm é são está estão foi era não se me te nos lhe"
+)
+_NL_ARTICLES = "de het een deze dit die dat mijn jouw zijn haar ons onze hun uw elke ieder geen"
+_NL = (
+    f"{_NL_ARTICLES} "
+    "van in op aan met voor naar bij uit over onder door tot om tegen zonder tussen "
+    "en of maar want dus omdat als dat wanneer terwijl "
+    "ik jij je hij zij ze wij we u "
+    "ben bent is zijn was waren heb hebt heeft hebben had wordt worden werd kan kunnen moet moeten zal zullen niet"
+)
+_RU_PREPOSITIONS = "в во на с со к ко у о об от из за по под над при про для без до через между перед"
+_RU = (
+    f"{_RU_PREPOSITIONS} "
+    "и а но или что чтобы если когда потому как "
+    "я ты он она оно мы вы они "
+    "не ни был была было были будет будут это этот эта эти мой моя мои ваш ваша наш наша свой"
+)
+
+# Detection: the commonest function words of each language written in Latin or Cyrillic
+# script. A word several languages share counts for each of them in part.
+_STOPWORDS = {
+    "en": "the and of to is in that it you for with this are on be was have not what your can we they will how from an or but do",
+    "es": "el la los las de que y en un una es por para con no se del al lo como más pero su sus este esta son también muy hay",
+    "fr": "le la les de des du et est un une que qui pour dans pas ne sur au aux avec ce cette il vous nous sont mais ou en je",
+    "de": "der die das und ist nicht ein eine zu den dem mit sich auf für von im es auch sie wir ich wird sind aber oder wie",
+    "it": "il lo la gli le di che è e un una per non con del della sono si come anche ma più questo questa alla nel dei ha",
+    "pt": "o a os as de que e do da dos das um uma não para com em no na por é se mais como mas você isso são também",
+    "nl": "de het een en van is dat niet op te in voor met zijn je ik die er maar ook aan om wat dit naar bij kan wordt",
+    "ru": "и в не на я что он с как это по но они мы вы к у же за из от так для о если есть его она уже только",
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -161,9 +211,37 @@ LANGUAGES: dict[str, Language] = {
             particles=_words("的 了 吗 呢 吧 啊 着 过 地 得 们"),
             unspaced=CJK_RANGES,
         ),
-        Language("ar"),
-        Language("he"),
-        Language("other"),
+        Language(
+            "it",
+            preset="netflix-it",
+            articles=_words(_IT_ARTICLES),
+            no_break_after=_words(_IT),
+            break_before=_words("di a da in con su per tra e o ma perché quando che"),
+        ),
+        Language(
+            "pt",
+            preset="netflix-pt",
+            articles=_words(_PT_ARTICLES),
+            no_break_after=_words(_PT),
+            break_before=_words("de em com por para sem sobre e ou mas porque quando que"),
+        ),
+        Language(
+            "nl",
+            preset="netflix-nl",
+            articles=_words(_NL_ARTICLES),
+            no_break_after=_words(_NL),
+            break_before=_words("van in op met voor naar bij over door en of maar omdat als wanneer die dat"),
+        ),
+        Language(
+            "ru",
+            preset="netflix-ru",
+            no_break_after=_words(_RU),
+            break_before=_words(_RU_PREPOSITIONS, "и а но или что чтобы если когда потому который которая которые"),
+        ),
+        Language("ko", preset="netflix-ko", detect=((0xAC00, 0xD7AF), (0x1100, 0x11FF), (0x3130, 0x318F))),  # Hangul
+        Language("ar", preset="netflix-ar", detect=((0x0600, 0x06FF), (0x0750, 0x077F), (0xFB50, 0xFDFF), (0xFE70, 0xFEFF))),
+        Language("he", preset="generic", detect=((0x0590, 0x05FF), (0xFB1D, 0xFB4F))),
+        Language("other", preset="generic"),
     )
 }
 
@@ -181,24 +259,90 @@ def language(code: str) -> Language:
     return LANGUAGES.get(code, LANGUAGES["other"])
 
 
-#: The language ``auto`` assumes when no table's ``detect`` characters occur.
-FALLBACK = "en"
+#: The language ``auto`` falls back to when neither the script nor the words tell: no word lists, the generic preset.
+FALLBACK = "other"
+
+
+@dataclass(frozen=True, slots=True)
+class Detection:
+    """The language ``auto`` found, how sure it is (0 to 1), and how it knew (``script``, ``words`` or ``fallback``)."""
+
+    language: str
+    confidence: float
+    method: str
+
+    def as_dict(self) -> dict[str, object]:
+        return {"language": self.language, "confidence": round(self.confidence, 3), "method": self.method}
+
+
+_WEIGHTS: dict[str, dict[str, float]] = {}
+
+
+def _weights() -> dict[str, dict[str, float]]:
+    """word -> {language: share}: a word that several languages use counts for each in part."""
+    if not _WEIGHTS:
+        owners: dict[str, list[str]] = {}
+        for code, words in _STOPWORDS.items():
+            for word in words.split():
+                owners.setdefault(word, []).append(code)
+        _WEIGHTS.update({word: {code: 1 / len(codes) for code in codes} for word, codes in owners.items()})
+    return _WEIGHTS
+
+
+def identify(texts: Iterable[str]) -> Detection:
+    """The language of a session's words: its script where that tells (kana, Han, Hangul, Arabic, Hebrew),
+    else the function words of the languages written in Latin or Cyrillic script.
+
+    Sure enough means at least 3 function words, and the winner's score at least
+    twice the next language's; otherwise the fallback (``other``), which the
+    generic preset cuts. The confidence is the winner's share of all the scores.
+
+    >>> identify(["今日", "は"]).language, identify(["今天", "好"]).language, identify(["안녕하세요"]).language
+    ('ja', 'zh', 'ko')
+    >>> d = identify("Hoy les muestro cómo crear un video para su empresa, y es muy fácil.".split())
+    >>> d.language, d.method
+    ('es', 'words')
+    >>> identify(["Hello"]).language
+    'other'
+    """
+    scripts: dict[str, int] = {}
+    letters = 0
+    weights = _weights()
+    scores: dict[str, float] = {}
+    candidates = [lang for lang in LANGUAGES.values() if lang.detect]
+    for text in texts:
+        for ch in text:
+            if not ch.isalpha():
+                continue
+            letters += 1
+            point = ord(ch)
+            if point < 0x0590:
+                continue  # Latin, Greek, Cyrillic: told apart by their words
+            for lang in candidates:
+                if any(lo <= point <= hi for lo, hi in lang.detect):
+                    scripts[lang.code] = scripts.get(lang.code, 0) + 1
+                    break
+        for part in text.lower().replace("’", "'").split("'"):
+            for language, share in weights.get(part.strip(".,;:!?¿¡\"«»()[]…-–—"), {}).items():
+                scores[language] = scores.get(language, 0.0) + share
+    scripted = sum(scripts.values())
+    if letters and scripted * 2 >= letters:
+        # Japanese writes Han with kana; Chinese, Han alone. The first in table order with a share wins.
+        code = "ja" if scripts.get("ja") else max(scripts, key=lambda c: scripts[c])
+        return Detection(code, scripted / letters, "script")
+    total = sum(scores.values())
+    if total >= 3:
+        ranked = sorted(scores, key=lambda c: scores[c], reverse=True)
+        runner_up = scores[ranked[1]] if len(ranked) > 1 else 0.0
+        if scores[ranked[0]] >= 2 * runner_up:
+            return Detection(ranked[0], scores[ranked[0]] / total, "words")
+    return Detection(FALLBACK, 0.0, "fallback")
 
 
 def detect_language(texts: Iterable[str]) -> Language:
-    """The first language, in table order, whose ``detect`` characters occur in the texts.
+    """The table of the language :func:`identify` finds.
 
-    >>> detect_language(["今日", "は"]).code, detect_language(["今天", "好"]).code, detect_language(["Hello"]).code
-    ('ja', 'zh', 'en')
+    >>> detect_language(["今日", "は"]).code, detect_language(["Hello"]).code
+    ('ja', 'other')
     """
-    candidates = [lang for lang in LANGUAGES.values() if lang.detect]
-    found: set[str] = set()
-    for text in texts:
-        for ch in text:
-            code = ord(ch)
-            for lang in candidates:
-                if lang.code not in found and any(lo <= code <= hi for lo, hi in lang.detect):
-                    found.add(lang.code)
-        if candidates and candidates[0].code in found:
-            break  # the first language found can't be outranked
-    return next((lang for lang in candidates if lang.code in found), LANGUAGES[FALLBACK])
+    return LANGUAGES[identify(texts).language]

@@ -20,14 +20,17 @@ from typing import Any, Iterable
 
 from transcribe_export.errors import ConfigurationError
 from transcribe_export.resources import bundled_dir
-from transcribe_export.segmentation.languages import LANGUAGES, detect_language
+from transcribe_export.segmentation.languages import LANGUAGES, Detection, identify
 
 __all__ = [
-    "DEFAULT_PRESET", "FRAME_RATES", "Preset", "PresetChoice", "auto_preset_name", "load_preset", "preset_names",
-    "check_preset_name", "resolve_preset",
+    "BASE_PRESET", "DEFAULT_PRESET", "FRAME_RATES", "Preset", "PresetChoice", "auto_preset_name", "check_language",
+    "load_preset", "preset_names", "check_preset_name", "resolve_preset", "resolve_preset_detected",
 ]
 
-DEFAULT_PRESET = "netflix-en"
+#: What is used when no preset is named: find the language, then its preset.
+DEFAULT_PRESET = "auto"
+#: The preset whose numbers :class:`Preset` holds by default.
+BASE_PRESET = "netflix-en"
 #: the frame rates --fps snaps to, with the exact NTSC fractions.
 FRAME_RATES: dict[str, Fraction] = {
     "23.976": Fraction(24000, 1001),
@@ -47,7 +50,8 @@ class Preset:
 
     Attributes:
         name: the preset's name (or the file it came from).
-        language: ``en es fr de ja zh ar he other``: chooses joining rules and word lists.
+        language: a code of :data:`~transcribe_export.segmentation.languages.LANGUAGES`
+            (``en es fr de it pt nl ru ja zh ko ar he other``): chooses joining rules and word lists.
         max_chars_per_line: characters per line (hard).
         max_lines: lines per cue (hard).
         min_duration: seconds a cue stays at least, where the silence after allows.
@@ -65,7 +69,7 @@ class Preset:
             (one of :data:`FRAME_RATES`), or ``None`` to keep milliseconds.
     """
 
-    name: str = DEFAULT_PRESET
+    name: str = BASE_PRESET
     language: str = "en"
     max_chars_per_line: int = 42
     max_lines: int = 2
@@ -263,6 +267,8 @@ class PresetChoice:
         name: a bundled preset, ``auto``, or a path to a ``.yaml`` preset file.
         config: a YAML file of preset keys merged over the preset.
         fps: snap times to this frame rate (``"25"``, ``"29.97"``, or a number).
+        language: the session's language (``es``): ``auto`` takes its preset
+            without looking at the words; a named preset takes its word lists.
 
     Raises:
         ConfigurationError: naming the file, the key and what is allowed.
@@ -271,11 +277,14 @@ class PresetChoice:
     name: str = DEFAULT_PRESET
     config: str | os.PathLike[str] | None = None
     fps: str | float | None = None
+    language: str | None = None
     _overrides: dict[str, Any] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         if self.name != "auto":
             _base(self.name)
+        if self.language is not None:
+            check_language(self.language)
         overrides: dict[str, Any] = {}
         if self.config is not None:
             path = Path(self.config)
@@ -287,6 +296,8 @@ class PresetChoice:
         fps = _frame_rate(self.fps)
         if fps is not None:
             overrides["fps"] = fps
+        if self.language is not None:
+            overrides["language"] = self.language
         object.__setattr__(self, "_overrides", overrides)
         if self.name != "auto":
             self.resolve(())  # the merged preset must hold together too
@@ -298,15 +309,42 @@ class PresetChoice:
 
     def resolve(self, texts: Iterable[str]) -> Preset:
         """The preset for a session whose words have these texts (only ``auto`` looks at them)."""
-        preset = _base(auto_preset_name(texts) if self.name == "auto" else self.name)
+        return self.resolve_detected(texts)[0]
+
+    def resolve_detected(self, texts: Iterable[str]) -> tuple[Preset, Detection | None]:
+        """The preset, and what ``auto`` found in the words (``None`` when it did not look)."""
+        detection = None
+        if self.name != "auto":
+            name = self.name
+        elif self.language is not None:
+            name = LANGUAGES[self.language].preset or "generic"
+        else:
+            detection = identify(texts)
+            name = LANGUAGES[detection.language].preset or "generic"
+        preset = _base(name)
         if self._overrides:
             label = f"config file {str(self.config)!r}" if self.config is not None else "the options"
             preset = _check_together(replace(preset, **self._overrides), label, Path(self.config or "."))
-        return preset if preset.fps is None or isinstance(preset.fps, str) else replace(preset, fps=str(preset.fps))
+        if preset.fps is not None and not isinstance(preset.fps, str):
+            preset = replace(preset, fps=str(preset.fps))
+        return preset, detection
+
+
+def check_language(code: str) -> str:
+    """A language code the segmenter has a table for (``other`` for none).
+
+    Raises:
+        ConfigurationError: an unknown code.
+    """
+    if code not in LANGUAGES:
+        raise ConfigurationError(
+            f"unknown language {code!r}", key="language", hint=f"Choose one of {', '.join(LANGUAGES)}.",
+        )
+    return code
 
 
 def load_preset(
-    name: str = DEFAULT_PRESET, *, config: str | os.PathLike[str] | None = None, fps: str | float | None = None
+    name: str = BASE_PRESET, *, config: str | os.PathLike[str] | None = None, fps: str | float | None = None
 ) -> Preset:
     """A bundled preset by name (or a YAML file by path), with ``config`` merged over it.
 
@@ -335,18 +373,23 @@ def check_preset_name(name: str, *, allow_auto: bool = True) -> str:
 
 
 def resolve_preset(preset: Preset | PresetChoice | str | None, texts: Iterable[str]) -> Preset:
-    """A :class:`Preset` from a preset, a choice, a name, ``"auto"`` or ``None`` (the default preset)."""
+    """A :class:`Preset` from a preset, a choice, a name, ``"auto"`` or ``None`` (the default: ``auto``)."""
+    return resolve_preset_detected(preset, texts)[0]
+
+
+def resolve_preset_detected(preset: Preset | PresetChoice | str | None, texts: Iterable[str]) -> tuple[Preset, Detection | None]:
+    """:func:`resolve_preset`, and what ``auto`` found in the words (``None`` when it did not look)."""
     if isinstance(preset, Preset):
-        return preset
+        return preset, None
     if not isinstance(preset, PresetChoice):
         preset = PresetChoice(preset or DEFAULT_PRESET)
-    return preset.resolve(texts)
+    return preset.resolve_detected(texts)
 
 
 def auto_preset_name(texts: Iterable[str]) -> str:
     """The preset ``auto`` picks for words with these texts (:func:`.languages.detect_language`).
 
     >>> auto_preset_name(["今日", "は"]), auto_preset_name(["今天", "好"]), auto_preset_name(["Hello"])
-    ('netflix-ja', 'netflix-zh', 'netflix-en')
+    ('netflix-ja', 'netflix-zh', 'generic')
     """
-    return detect_language(texts).preset or DEFAULT_PRESET
+    return LANGUAGES[identify(texts).language].preset or "generic"
