@@ -165,3 +165,33 @@ def test_json_document_written_out_by_hand() -> None:
         ],
         "tokens": word,
     }
+
+
+def _burnt_columns(path: Path, tmp_path: Path) -> list[bool]:
+    """Which columns of a 320x180 frame hold ink once ffmpeg's subtitles filter (libass) draws the file at 1.5 s."""
+    raw = subprocess.run(
+        [FFMPEG, "-loglevel", "error", "-f", "lavfi", "-i", "color=black:s=320x180:d=3", "-vf",  # type: ignore[list-item]
+         f"subtitles={path}:force_style='FontName=DejaVu Sans,FontSize=36,Outline=0,Shadow=0'", "-ss", "1.5",
+         "-frames:v", "1", "-f", "rawvideo", "-pix_fmt", "gray", "-"],
+        capture_output=True, check=True,
+    ).stdout
+    return [any(raw[y * 320 + x] > 96 for y in range(180)) for x in range(320)]
+
+
+@pytest.mark.skipif(FFMPEG is None, reason="ffmpeg is not installed")
+@pytest.mark.parametrize("fmt", ["srt", "vtt"])
+def test_libass_puts_an_arabic_full_stop_at_the_left_end(fmt: str, tmp_path: Path) -> None:
+    # Read right to left, "ممم." ends with its full stop at the left: the same picture as a
+    # left-to-right ".ممم". Written as is, libass (left to right) draws the stop at the right.
+    word = Word("ممم.", 1.0, 2.0)
+    t = Transcript("ar", "completed", None, None, (word,), (Cue(1000, 2500, ("ممم.",), (word,)),),
+                   {"algorithm": "t", "name": "t", "language": "ar"}, CollectStats())
+    ours = tmp_path / f"ours.{fmt}"
+    ours.write_text(renderer(fmt)(t), encoding="utf-8")
+    reference, wrong = tmp_path / "reference.srt", tmp_path / "wrong.srt"
+    reference.write_text("1\n00:00:01,000 --> 00:00:02,500\n\u200e.ممم\n", encoding="utf-8")
+    wrong.write_text("1\n00:00:01,000 --> 00:00:02,500\nممم.\n", encoding="utf-8")
+    drawn = _burnt_columns(ours, tmp_path)
+    assert any(drawn)
+    assert sum(a != b for a, b in zip(drawn, _burnt_columns(reference, tmp_path))) <= 2  # a pixel of kerning at most
+    assert sum(a != b for a, b in zip(drawn, _burnt_columns(wrong, tmp_path))) > 6

@@ -118,11 +118,11 @@ def _ms(value: str) -> int:
 
 
 def _displayed(line: str, is_vtt: bool) -> str:
-    """The text a player shows: tags removed, references decoded, invisible joiners gone."""
+    """The text a player shows: tags removed, references decoded, invisible joiners and direction marks gone."""
     text = _TAGS.sub("", line)
     if is_vtt:
         text = html.unescape(text)
-    return text.replace("\u2060", "")
+    return text.replace("\u2060", "").replace("\u200f", "").replace("\u200e", "")
 
 
 def _parse(text: str, is_vtt: bool) -> tuple[list[_Cue], list[int], list[str]]:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from typing import Sequence
 
-__all__ = ["CJK_RANGES", "is_cjk", "is_rtl", "join_lines"]
+__all__ = ["CJK_RANGES", "RLM", "is_cjk", "is_rtl", "join_lines", "rtl_marked"]
 
 #: Chinese and Japanese characters and full-width marks (Hangul is spaced, so not here):
 #: CJK radicals, symbols and punctuation, kana, bopomofo, ideographs (with extension A
@@ -78,3 +78,21 @@ def is_rtl(text: str) -> bool:
         if kind == "L":
             return False
     return False
+
+
+#: U+200F RIGHT-TO-LEFT MARK: invisible, a strong right-to-left character.
+RLM = "\u200f"
+
+
+def rtl_marked(line: str) -> str:
+    """A right-to-left line with a U+200F mark at each end, so its punctuation takes the line's direction.
+
+    Players that lay a line out left to right (libass: ffmpeg, mpv) would put an Arabic
+    sentence's full stop at its right end; between two right-to-left marks it goes to the
+    left, where it belongs (Unicode Bidirectional Algorithm, rules N1-N2). Browsers find
+    the direction from the text anyway; the marks change nothing there.
+
+    >>> rtl_marked("مرحبا.") == "\u200fمرحبا.\u200f", rtl_marked("Hello.")
+    (True, 'Hello.')
+    """
+    return f"{RLM}{line}{RLM}" if is_rtl(line) else line

@@ -57,7 +57,7 @@ def escape(line: str) -> str:
         else:
             out.append(char)
     text = "".join(out)
-    return f"{RLM}{text}{RLM}" if is_rtl(line) else text
+    return f"{RLM}{text}{RLM}" if is_rtl(line) else text  # as scripts.rtl_marked, after escaping
 
 
 def unescape(text: str) -> list[str]:

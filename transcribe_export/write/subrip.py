@@ -10,6 +10,10 @@ line break, and enough to stop every such parser (checked with ffmpeg 5.1:
 ``<\\u2060i>`` is shown literally). One limit remains: libass hides any
 ``{…}`` pair whatever it holds, so a spoken ``{x}`` disappears in libass
 players; the WebVTT file is not affected.
+
+A right-to-left line (Arabic, Hebrew, Persian, Urdu) gets a U+200F mark at
+each end (:func:`transcribe_export.scripts.rtl_marked`): libass lays SRT out
+left to right, and would put its full stop at the wrong end.
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ from datetime import timedelta
 import srt
 
 from transcribe_export.models import Transcript
+from transcribe_export.scripts import rtl_marked
 
 __all__ = ["WORD_JOINER", "neutralize", "render_srt"]
 
@@ -44,7 +49,7 @@ def render_srt(transcript: Transcript) -> str:
             index=number,
             start=timedelta(milliseconds=cue.start_ms),
             end=timedelta(milliseconds=cue.end_ms),
-            content="\n".join(neutralize(line) for line in cue.lines),
+            content="\n".join(neutralize(rtl_marked(line)) for line in cue.lines),
         )
         for number, cue in enumerate(transcript.cues, 1)
     ]

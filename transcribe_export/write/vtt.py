@@ -8,7 +8,9 @@ and ffmpeg turn them back into the characters that were spoken.
 ffmpeg (and so mpv) converts WebVTT to ASS for libass: it escapes braces
 itself, but passes a spoken ``\N`` or ``\h`` through as an ASS line break
 or hard space. A U+2060 WORD JOINER after each backslash (invisible in
-browsers too) keeps the backslash and the letter on screen.
+browsers too) keeps the backslash and the letter on screen. A right-to-left
+line gets a U+200F mark at each end, for libass, which lays it out left to
+right (browsers need nothing).
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from __future__ import annotations
 import webvtt
 
 from transcribe_export.models import Cue, Transcript
+from transcribe_export.scripts import rtl_marked
 
 __all__ = ["escape", "render_vtt", "timed_lines", "timestamp"]
 
@@ -68,7 +71,7 @@ def timed_lines(cue: Cue) -> list[str]:
                 parts.append(f"<{timestamp(chunk.start_ms)}>")
                 last = chunk.start_ms
             parts.append(escape(chunk.text))
-        out.append("".join(parts))
+        out.append(rtl_marked("".join(parts)))
     return out
 
 
@@ -83,7 +86,7 @@ def render_vtt(transcript: Transcript, *, word_timing: bool = False) -> str:
         webvtt.Caption(
             start=timestamp(cue.start_ms),
             end=timestamp(cue.end_ms),
-            text=timed_lines(cue) if word_timing and cue.chunks else [escape(line) for line in cue.lines],
+            text=timed_lines(cue) if word_timing and cue.chunks else [rtl_marked(escape(line)) for line in cue.lines],
             identifier=str(number),
         )
         for number, cue in enumerate(transcript.cues, 1)
