@@ -135,6 +135,11 @@ class _Plan:
         self.prefix = prefix
         self.starts = [c.start_ms for c in chunks]
         self.ends = [c.end_ms for c in chunks]
+        # when each chunk's last spoken token starts (a zero-length mark only where nothing else is)
+        self.last_starts = [
+            max((w.start_ms for w in words[c.first : c.last + 1] if w.end_ms > w.start_ms), default=c.start_ms)
+            for c in chunks
+        ]
         self.breaks = _breaks(chunks, words, preset)
         # A cue may start at chunk k only after everything before it has ended
         # (and strictly after the chunk before starts): otherwise two cues overlap.
@@ -298,7 +303,9 @@ def _snap(ms: int, fps: Fraction, up: bool) -> int:
 def _times(plan: _Plan, cuts: list[tuple[int, int, tuple[int, ...]]]) -> tuple[list[tuple[int, int]], set[int]]:
     """In- and out-times: in on the first word; out lengthened to the minimum
     duration and, for reading speed, up to the linger; short gaps chained;
-    never closer than the minimum gap to the next cue (unless the words are).
+    never closer than the minimum gap to the next cue, even if that ends the cue
+    up to the gap before its last word does (unless the next cue's words start
+    within the gap of this cue's last word: then it ends just after that starts).
 
     Also the cues that, on frames, had to start later than their first word: it
     shares a frame with the previous cue's first word, and two cues can't start
@@ -318,7 +325,11 @@ def _times(plan: _Plan, cuts: list[tuple[int, int, tuple[int, ...]]]) -> tuple[l
             out = min(out, next_start - preset.min_gap_ms)
             if next_start - out <= preset.chain_gap_ms:
                 out = next_start - preset.min_gap_ms  # chain: close a short gap to the minimum
-            out = min(max(out, spoken_end), next_start)
+            # The minimum gap holds even where the words abut (N-TIM): the out-time is pulled back
+            # into the last word, by the gap at most, so each word is shown all but the gap's length.
+            # Only a next cue starting within the gap of this cue's last word start leaves less.
+            out = max(out, min(spoken_end, next_start) - preset.min_gap_ms, min(plan.last_starts[j - 1] + 1, spoken_end))
+            out = min(out, next_start)
             out = max(out, min(start + 1, next_start))
         times.append((start, max(out, start + 1)))
     pushed: set[int] = set()
@@ -338,7 +349,10 @@ def _times(plan: _Plan, cuts: list[tuple[int, int, tuple[int, ...]]]) -> tuple[l
         for number, (_, end) in enumerate(times):
             last = math.ceil(end * fps / 1000)
             if number + 1 < len(times):
+                # the gap, but the cue still shows the frame its last word starts in (unless the next cue does)
+                spoken = plan.last_starts[cuts[number][1] - 1]
                 last = min(last, firsts[number + 1] - preset.min_gap_frames)
+                last = max(last, min(math.floor(spoken * fps / 1000) + 1, firsts[number + 1]))
             last = max(last, firsts[number] + 1)
             # Each frame boundary to the nearest millisecond, the same way for an in- and an out-time,
             # so a cue ending on the frame where the next begins doesn't overlap it by a millisecond.
@@ -426,7 +440,8 @@ def _divide_overlaps(plan: _Plan, timed: list[_Timed]) -> list[_Timed]:
         if following is not None:
             stop = min(stop, following)
         room = (stop - start) // len(groups)
-        if room < 2:
+        fps = FRAME_RATES[preset.fps] if preset.fps is not None else None
+        if room < (2 if fps is None else 2 * math.ceil(1000 / fps)):  # each needs a frame or two of its own
             log.warning("cue %d breaks the preset's limits: the words' times leave no room to divide it", len(out) + 1)
             out.append((i, j, splits, start, end, flag))
             continue
@@ -435,13 +450,14 @@ def _divide_overlaps(plan: _Plan, timed: list[_Timed]) -> list[_Timed]:
             " their %d-%d ms span was divided among %d cues",
             len(out) + 1, len(out) + len(groups), start, stop, len(groups),
         )
-        fps = FRAME_RATES[preset.fps] if preset.fps is not None else None
         for k, (a, b) in enumerate(groups):
             cue_start = start + k * room
             cue_end = cue_start + room - min(preset.min_gap_ms, room // 2) if k + 1 < len(groups) else max(cue_start + 1, stop)
-            if fps is not None:  # on frame boundaries, like every other time
+            if fps is not None:  # on frame boundaries, like every other time, and never past the next cue
                 cue_start, cue_end = _snap(cue_start, fps, up=True), _snap(cue_end, fps, up=False)
                 cue_end = max(cue_end, _snap(cue_start + 1, fps, up=True))
+                if following is not None and cue_end > following:
+                    cue_start, cue_end = min(cue_start, following - 1), following
             laid = plan.lines(a, b) if b - a > 1 else (0.0, ())
             out.append((a, b, laid[1] if laid is not None else plan._fill(a, b), cue_start, cue_end, "overlap"))
     return out
