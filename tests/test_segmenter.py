@@ -353,3 +353,20 @@ def test_a_session_at_one_instant_is_divided_into_readable_cues_with_a_warning(c
     assert all(len(c.lines) <= 2 and all(len(line) <= 42 for line in c.lines) for c in cues)
     assert all(c.end_ms - c.start_ms >= 833 for c in cues[:-1])  # each long enough to read
     assert f"cues 1-{len(cues)}: the words' times overlap, so no cue could hold them within the limits" in caplog.text
+
+
+def _spoken(tokens: list[str], step: float = 0.3) -> list[Word]:
+    return [Word(t, round(i * step, 3), round(i * step + step, 3)) for i, t in enumerate(tokens)]
+
+
+def test_a_sound_label_stands_as_its_own_unit() -> None:
+    cues = segment(_spoken("(Applause) The traditions we keep are what make this place home for everyone here today .".split()),
+                   preset="netflix-en")
+    assert cues[0].lines == ("(Applause)",)
+
+
+def test_a_japanese_quotation_stays_whole_where_the_line_allows() -> None:
+    tokens = ["アシスタント", "が", "「", "もっと", "短い", "表現", "」", "を", "提案", "します", "。"]
+    cues = segment(_spoken(tokens), preset=replace(load_preset("netflix-ja"), max_chars_per_line=16))
+    shown = [line for cue in cues for line in cue.lines]
+    assert any("「もっと短い表現」" in line for line in shown), shown

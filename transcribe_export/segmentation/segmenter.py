@@ -82,16 +82,24 @@ def _last_word(chunk: Chunk) -> str:
     return chunk.text.rsplit(" ", 1)[-1].strip(_TRAILING).lower()
 
 
+_OPENERS = "([「『"
+_CLOSERS = ")]」』"
+
+
 def _breaks(chunks: Sequence[Chunk], words: Sequence[Word], preset: Preset) -> list[_Break]:
     """The cost and kind of a break after each chunk (the last has none)."""
     table = language(preset.language)
     after, articles, before, particles = table.no_break_after, table.articles, table.break_before, table.particles
     result = []
+    depth = 0  # inside brackets or Japanese quotes: a sound label, a quotation
     for k in range(len(chunks) - 1):
         chunk, nxt = chunks[k], chunks[k + 1]
         gap = nxt.start_ms - chunk.end_ms
-        if chunk.sentence_end:
-            reason = "sentence"
+        depth = max(0, depth + sum(chunk.text.count(c) for c in _OPENERS) - sum(chunk.text.count(c) for c in _CLOSERS))
+        label_ends = chunk.text.rstrip(".,;:!?").endswith((")", "]")) and depth == 0
+        label_starts = nxt.text.startswith(("(", "["))
+        if chunk.sentence_end or label_ends or label_starts:
+            reason = "sentence"  # a sentence, or a sound label, stands as its own unit
         elif chunk.clause_end:
             reason = "clause"
         elif gap >= preset.good_pause_ms:
@@ -115,6 +123,8 @@ def _breaks(chunks: Sequence[Chunk], words: Sequence[Word], preset: Preset) -> l
                 penalty += NAME
         if particles and words[nxt.first].text.strip() in particles:
             penalty += PARTICLE
+        if depth:  # keep a bracketed label or a 「quotation」 whole where the limits allow
+            penalty += BAD_AFTER
         result.append(_Break(CUE_END[reason] - bonus + penalty, LINE_BREAK[reason] - bonus / 2 + penalty, reason))
     return result
 
