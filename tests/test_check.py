@@ -135,3 +135,24 @@ def test_an_empty_sessions_files_pass_with_allow_empty(tmp_path: Path) -> None:
         (tmp_path / name).write_text(content, encoding="utf-8")
         assert CliRunner().invoke(main, ["check", str(tmp_path / name)]).exit_code == 1
         assert CliRunner().invoke(main, ["check", str(tmp_path / name), "--allow-empty"]).exit_code == 0
+
+
+def test_with_the_words_reading_speed_is_forced_or_avoidable() -> None:
+    from transcribe_export.checker import check_text
+    from transcribe_export.models import Word
+    from transcribe_export.segmentation.presets import load_preset
+
+    # Cue 1: 39 characters spoken in 1 s, the next word 0.1 s later: no timing can show it under
+    # 20 cps (it may stay at most until 1.1 s less the 84 ms gap: 38 cps). Cue 2: 12 characters shown
+    # for 0.4 s (30 cps), but the speaker then pauses: it could stay 0.4 s + 0.5 s linger (13 cps): avoidable.
+    first = "Forty characters of text said very fast".split()
+    words = [Word(w, i * 1.0 / len(first), (i + 1) * 1.0 / len(first)) for i, w in enumerate(first)]
+    words += [Word("Then", 1.1, 1.3), Word("slowly.", 1.3, 1.5), Word("End.", 5.0, 5.5)]
+    text = ("1\n00:00:00,000 --> 00:00:01,000\nForty characters of text said very fast\n\n"
+            "2\n00:00:01,100 --> 00:00:01,500\nThen slowly.\n\n"
+            "3\n00:00:05,000 --> 00:00:06,000\nEnd.\n")
+    report = check_text(text, preset=load_preset("netflix-en"), words=words)
+    assert report.violations["reading speed"] == [2]  # the avoidable one
+    assert [(cue, why.split(":")[0]) for cue, why in report.excused["reading speed"]] == [(1, "forced by the speaker's pace")]
+    without = check_text(text, preset=load_preset("netflix-en"))
+    assert without.violations["reading speed"] == [1, 2]  # without the words, both are reported

@@ -13,7 +13,11 @@ caption can change) and chaining of short gaps.
 
 The excuses are recognised and said out loud: a single word longer than a
 line, one word lasting longer than the longest cue, and (given the words)
-two cues whose words are themselves closer than the minimum gap.
+two cues whose words are themselves closer than the minimum gap, and a
+reading speed the speaker's pace forces (the cue's text over the longest it
+could stay up: from its first word to its last word's end plus the linger,
+not past the next word). Given the words, the reading-speed cues left are
+the avoidable ones.
 """
 
 from __future__ import annotations
@@ -319,7 +323,12 @@ def check_text(
             else:
                 bad["longest duration"].append(cue.number)
         if duration > 0 and preset.measure(shown) / (duration / 1000) > preset.max_cps:
-            bad["reading speed"].append(cue.number)
+            pace = _speaker_pace(index, ends, words, preset, preset.measure(shown))
+            if pace is not None and pace > preset.max_cps:
+                excuse("reading speed", cue.number,
+                       f"forced by the speaker's pace: {pace:.1f} cps even shown for as long as the words allow")
+            else:  # avoidable: the cue could have stayed up longer (or, without the words, can't say)
+                bad["reading speed"].append(cue.number)
         nxt = cues[index + 1] if index + 1 < len(cues) else None
         if nxt is not None:
             gap = nxt.start_ms - cue.end_ms
@@ -343,6 +352,24 @@ def check_text(
     if words is not None:
         report.cue_ends = _cue_ends(ends[:-1], words, preset)
     return report
+
+
+def _speaker_pace(index: int, ends: Sequence[int | None], words: Sequence[Word] | None, preset: Preset,
+                  width: float) -> float | None:
+    """The least reading speed any timing could give this cue: its text over the longest it may stay up.
+
+    From its first word's start to its last word's end plus the preset's linger, but not past the
+    minimum gap before the next word; ``None`` where the words don't line up with the cues.
+    """
+    last = ends[index]
+    first = 0 if index == 0 else (ends[index - 1] + 1 if ends[index - 1] is not None else None)  # type: ignore[operator]
+    if words is None or last is None or first is None or first > last:
+        return None
+    latest = words[last].end_ms + preset.linger_ms
+    if last + 1 < len(words):
+        latest = min(latest, words[last + 1].start_ms - preset.min_gap_ms)
+    room = max(latest, words[last].end_ms) - words[first].start_ms
+    return width / (room / 1000) if room > 0 else float("inf")
 
 
 def _squeeze(text: str) -> str:
