@@ -36,14 +36,21 @@ from typing import Iterable
 
 from transcribe_export.scripts import CJK_RANGES
 
-__all__ = ["FALLBACK", "LANGUAGES", "UNSPACED_RANGES", "Detection", "Language", "detect_language", "identify", "language"]
+__all__ = [
+    "COPULAS", "FALLBACK", "LANGUAGES", "PARTICIPLE_ENDINGS", "UNSPACED_RANGES", "Detection", "Language", "detect_language",
+    "identify", "language",
+]
 
-_EN_ARTICLES = "a an the this that these those my your his her its our their some any no every each"
+_EN_ARTICLES = (
+    "a an the this that these those my your his her its our their some any no every each "
+    "many much few several all both either neither another such whose"
+)
 _EN_PREPOSITIONS = (
     "of in on at to for with by from about into onto over under after before between through during without within upon than via"
 )
 _EN_CONJUNCTIONS = "and or but nor so yet because if when while although though unless since whether that"
 _EN_PRONOUNS = "i you he she it we they there"
+# Copulas (be) are auxiliaries only before a participle: the segmenter tells them apart (COPULAS below).
 _EN_AUXILIARIES = (
     "am is are was were be been being have has had do does did will would shall should can could may might must "
     "i'm you're he's she's it's we're they're i've you've we've they've i'll you'll he'll she'll we'll they'll "
@@ -51,7 +58,11 @@ _EN_AUXILIARIES = (
     "haven't hasn't hadn't shouldn't not to"
 )
 
-_ES_ARTICLES = "el la los las un una unos unas lo al del mi tu su mis tus sus nuestro nuestra este esta estos estas ese esa"
+_ES_ARTICLES = (
+    "el la los las un una unos unas lo al del mi tu su mis tus sus nuestro nuestra nuestros nuestras "
+    "este esta estos estas ese esa esos esas aquel aquella cada algún alguna algunos algunas ningún ninguna "
+    "todo toda todos todas otro otra otros otras mucho mucha muchos muchas varios varias cuyo cuya"
+)
 _ES = (
     f"{_ES_ARTICLES} "
     "de en a con por para sin sobre entre desde hasta hacia según contra "
@@ -59,7 +70,12 @@ _ES = (
     "yo tú él ella nosotros vosotros ellos ellas usted ustedes "
     "he has ha hemos han había habían es son está están fue era ser estar se me te nos le les no"
 )
-_FR_ARTICLES = "le la les un une des du au aux ce cet cette ces mon ma mes ton ta tes son sa ses notre votre leur leurs"
+_FR_ARTICLES = (
+    "le la les un une des du au aux ce cet cette ces mon ma mes ton ta tes son sa ses notre nos votre vos leur leurs "
+    "quelque quelques chaque plusieurs aucun aucune tout toute tous toutes certains certaines quel quelle quels quelles "
+    # elided forms: the apostrophe binds them to the next word
+    "l' d' qu' j' m' t' s' n' c' jusqu' lorsqu' puisqu' quelqu'"
+)
 _FR = (
     f"{_FR_ARTICLES} "
     "de à en dans sur sous avec pour par sans chez vers entre "
@@ -67,7 +83,10 @@ _FR = (
     "je tu il elle on nous vous ils elles "
     "ai as a avons avez ont suis es est sommes êtes sont était ne pas se me te"
 )
-_DE_ARTICLES = "der die das den dem des ein eine einen einem einer eines kein keine mein meine dein sein ihr unser euer"
+_DE_ARTICLES = (
+    "der die das den dem des ein eine einen einem einer eines kein keine mein meine dein sein ihr unser euer "
+    "jeder jede jedes alle viele einige manche dieser diese dieses jener jene welcher welche welches"
+)
 _DE = (
     f"{_DE_ARTICLES} "
     "in an auf aus bei mit nach von zu für über unter vor hinter neben zwischen durch gegen ohne um "
@@ -78,7 +97,8 @@ _DE = (
 
 _IT_ARTICLES = (
     "il lo la i gli le un uno una del dello della dei degli delle al allo alla ai agli alle nel nella nei nelle "
-    "mio mia miei mie tuo tua suo sua nostro nostra vostro vostra loro questo questa questi queste quel quella ogni"
+    "mio mia miei mie tuo tua suo sua nostro nostra vostro vostra loro questo questa questi queste quel quella ogni "
+    "l' un' dell' all' nell' sull' dall' quell' d'"
 )
 _IT = (
     f"{_IT_ARTICLES} "
@@ -116,6 +136,23 @@ _RU = (
 
 # Detection: the commonest function words of each language written in Latin or Cyrillic
 # script. A word several languages share counts for each of them in part.
+#: Forms of "to be": an auxiliary before a participle (no break after it), a copula otherwise,
+#: which a break may follow (Netflix "Line Treatment" keeps verb and auxiliary together, not a
+#: copula and its predicate). Told apart by the next word's ending (:data:`PARTICIPLE_ENDINGS`).
+COPULAS = {
+    "en": "am is are was were be been being 's 're",
+    "fr": "suis es est sommes êtes sont étais était étions étiez étaient serai sera seront",
+    "es": "soy eres es somos son era eran fue fueron estoy está estamos están estaba estaban",
+    "de": "bin bist ist sind seid war waren",
+}
+#: endings of a participle, by language: after a copula they make it an auxiliary.
+PARTICIPLE_ENDINGS = {
+    "en": ("ing", "ed", "en"),
+    "fr": ("é", "ée", "és", "ées", "i", "ie", "is", "u", "ue", "us", "ant", "it", "ert"),
+    "es": ("ado", "ada", "ados", "adas", "ido", "ida", "idos", "idas", "ando", "iendo", "to", "cho"),
+    "de": ("t", "en"),
+}
+
 _STOPWORDS = {
     "en": "the and of to is in that it you for with this are on be was have not what your can we they will how from an or but do",
     "es": "el la los las de que y en un una es por para con no se del al lo como más pero su sus este esta son también muy hay",
@@ -171,21 +208,21 @@ LANGUAGES: dict[str, Language] = {
             preset="netflix-en",
             articles=_words(_EN_ARTICLES),
             no_break_after=_words(_EN_ARTICLES, _EN_PREPOSITIONS, _EN_CONJUNCTIONS, _EN_PRONOUNS, _EN_AUXILIARIES),
-            break_before=_words(_EN_PREPOSITIONS, _EN_CONJUNCTIONS, "which who where"),
+            break_before=_words(_EN_PREPOSITIONS, _EN_CONJUNCTIONS, "which who whom whose where"),
         ),
         Language(
             "es",
             preset="netflix-es",
             articles=_words(_ES_ARTICLES),
             no_break_after=_words(_ES),
-            break_before=_words("de en con por para sin sobre y o pero porque aunque cuando que"),
+            break_before=_words("de en con por para sin sobre y o pero porque aunque cuando que quien donde cuyo cuya"),
         ),
         Language(
             "fr",
             preset="netflix-fr",
             articles=_words(_FR_ARTICLES),
             no_break_after=_words(_FR),
-            break_before=_words("de à dans sur avec pour par sans et ou mais parce quand qui que"),
+            break_before=_words("de à dans sur avec pour par sans et ou mais parce quand qui que dont où lorsque"),
             # French typography: a no-break space before these and inside « » (Netflix French guide).
             nbsp_before="?!:;»",
             nbsp_after="«",
@@ -195,7 +232,7 @@ LANGUAGES: dict[str, Language] = {
             preset="netflix-de",
             articles=_words(_DE_ARTICLES),
             no_break_after=_words(_DE),
-            break_before=_words("in an auf mit nach von zu für und oder aber weil wenn dass"),
+            break_before=_words("in an auf mit nach von zu für und oder aber weil wenn dass wo deren dessen"),
         ),
         Language(
             "ja",

@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import logging
 import math
+import re
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import Sequence
@@ -52,7 +53,7 @@ from transcribe_export.segmentation.costs import (
     pause_bonus,
     reading_speed_cost,
 )
-from transcribe_export.segmentation.languages import language
+from transcribe_export.segmentation.languages import COPULAS, PARTICIPLE_ENDINGS, language
 from transcribe_export.segmentation.presets import FRAME_RATES, Preset, PresetChoice, resolve_preset
 from transcribe_export.segmentation.text import chunk_words, join_chunks
 
@@ -82,6 +83,7 @@ def _last_word(chunk: Chunk) -> str:
     return chunk.text.rsplit(" ", 1)[-1].strip(_TRAILING).lower()
 
 
+_NUMBER = re.compile(r"[$€£¥]?\d[\d.,:]*%?")
 _OPENERS = "([「『"
 _CLOSERS = ")]」』"
 
@@ -90,6 +92,8 @@ def _breaks(chunks: Sequence[Chunk], words: Sequence[Word], preset: Preset) -> l
     """The cost and kind of a break after each chunk (the last has none)."""
     table = language(preset.language)
     after, articles, before, particles = table.no_break_after, table.articles, table.break_before, table.particles
+    copulas = frozenset(COPULAS.get(table.code, "").split())
+    participles = PARTICIPLE_ENDINGS.get(table.code, ())
     result = []
     depth = 0  # inside brackets or Japanese quotes: a sound label, a quotation
     for k in range(len(chunks) - 1):
@@ -109,9 +113,16 @@ def _breaks(chunks: Sequence[Chunk], words: Sequence[Word], preset: Preset) -> l
         bonus = pause_bonus(gap) if reason == "pause" else 0.0
         penalty = 0.0
         if reason in ("pause", "length"):
-            last = _last_word(chunk)
-            if last in articles:
+            raw = chunk.text.rsplit(" ", 1)[-1].lower().replace("\u2019", "'")
+            last = _last_word(chunk).replace("\u2019", "'")
+            if "'" in last:  # an elided form counts as its word: n'est -> est, c'était -> était
+                last = last.rsplit("'", 1)[1]
+            if last in articles or raw.endswith("'"):  # l', qu': the apostrophe binds it to the next word
                 penalty += AFTER_ARTICLE
+            elif _NUMBER.fullmatch(last):  # a number stays with its unit: $20 / per month, 3.5% / discount
+                penalty += BAD_AFTER
+            elif last in copulas and not _first_word(nxt).endswith(participles):
+                pass  # a copula: its predicate may go to the next line (only an auxiliary binds its verb)
             elif last in after:
                 penalty += BAD_AFTER
             elif _first_word(nxt) in before:
