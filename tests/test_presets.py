@@ -173,3 +173,14 @@ def test_a_preset_built_directly_is_checked_too() -> None:
         Preset(name="mine", max_cps=0)
     with pytest.raises(ConfigurationError, match="preset 'netflix-en': language is 'klingon'"):
         replace(load_preset("netflix-en"), language="klingon")
+
+
+def test_the_flat_reader_reads_every_bundled_preset_as_yaml_does() -> None:
+    import yaml
+
+    from transcribe_export.segmentation.presets import read_flat
+
+    for path in sorted((ROOT / "configs").glob("*.yaml")):
+        text = path.read_text(encoding="utf-8")
+        assert read_flat(text) == yaml.safe_load(text), path.name
+    assert read_flat("key: [1, 2]\n") is None and read_flat("flag: yes\n") is None  # more than flat: yaml reads it

@@ -12,6 +12,7 @@ from __future__ import annotations
 import functools
 import math
 import os
+import re
 import unicodedata
 from dataclasses import asdict, dataclass, field, fields, replace
 from fractions import Fraction
@@ -221,11 +222,48 @@ def _check_together(preset: Preset, label: str, path: Path) -> Preset:
     return preset
 
 
+_FLAT_LINE = re.compile(r"([a-z_]+):[ \t]*(.*?)[ \t]*")
+
+
+def read_flat(text: str) -> dict[str, Any] | None:
+    r"""The settings of a flat ``key: value`` YAML file (what the bundled presets are), or ``None`` if it is more.
+
+    Reading the bundled presets this way spares every command the 10 ms of importing yaml;
+    a test holds it to ``yaml.safe_load`` on every bundled preset.
+
+    >>> read_flat("# a comment\nmax_cps: 17\nmax_duration: null\nfps: \"29.97\"\nlinger: 0.5\nwidth: chars\n")
+    {'max_cps': 17, 'max_duration': None, 'fps': '29.97', 'linger': 0.5, 'width': 'chars'}
+    """
+    values: dict[str, Any] = {}
+    for line in text.splitlines():
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        match = _FLAT_LINE.fullmatch(line)
+        if match is None or "#" in match.group(2):
+            return None
+        key, raw = match.groups()
+        if raw == "null":
+            value: Any = None
+        elif re.fullmatch(r"-?\d+", raw):
+            value = int(raw)
+        elif re.fullmatch(r"-?\d+\.\d+", raw):
+            value = float(raw)
+        elif re.fullmatch(r'"[^"\\]*"', raw):
+            value = raw[1:-1]
+        elif re.fullmatch(r"[a-z][a-z0-9-]*", raw) and raw not in ("true", "false", "yes", "no", "on", "off"):
+            value = raw
+        else:
+            return None
+        values[key] = value
+    return values
+
+
 @functools.lru_cache(maxsize=None)
 def _bundled(name: str) -> Preset:
     """A bundled preset, read and validated once per process (package data doesn't change)."""
     path, label = bundled_dir("configs") / f"{name}.yaml", f"preset {name!r}"
-    values = _validate(_read(path, label), label, path)
+    flat = read_flat(path.read_text(encoding="utf-8"))
+    values = _validate(flat if flat is not None else _read(path, label), label, path)
     return _check_together(replace(Preset(), name=name, **values), label, path)
 
 
