@@ -86,6 +86,7 @@ def _last_word(chunk: Chunk) -> str:
 _NUMBER = re.compile(r"[$€£¥]?\d[\d.,:]*%?")
 _OPENERS = "([「『"
 _CLOSERS = ")]」』"
+_BRACKET = re.compile("[" + re.escape(_OPENERS + _CLOSERS) + "]")
 
 
 def _breaks(chunks: Sequence[Chunk], words: Sequence[Word], preset: Preset) -> list[_Break]:
@@ -99,7 +100,8 @@ def _breaks(chunks: Sequence[Chunk], words: Sequence[Word], preset: Preset) -> l
     for k in range(len(chunks) - 1):
         chunk, nxt = chunks[k], chunks[k + 1]
         gap = nxt.start_ms - chunk.end_ms
-        depth = max(0, depth + sum(chunk.text.count(c) for c in _OPENERS) - sum(chunk.text.count(c) for c in _CLOSERS))
+        if _BRACKET.search(chunk.text):
+            depth = max(0, depth + sum(chunk.text.count(c) for c in _OPENERS) - sum(chunk.text.count(c) for c in _CLOSERS))
         label_ends = chunk.text.rstrip(".,;:!?").endswith((")", "]")) and depth == 0
         label_starts = nxt.text.startswith(("(", "["))
         if chunk.sentence_end or label_ends or label_starts:
