@@ -60,6 +60,7 @@ if TYPE_CHECKING:
         TranscribeExportError,
     )
     from transcribe_export.models import Collected, CollectStats, Cue, SessionInfo, Transcript, Word
+    from transcribe_export.reviewer import review
     from transcribe_export.run.batch import convert, export
     from transcribe_export.run.outcomes import SessionOutcome
     from transcribe_export.run.pipeline import build_transcript, export_session, recut, write_transcript
@@ -111,6 +112,7 @@ _PUBLIC: dict[str, tuple[str, str]] = {
     "convert": ("transcribe_export.run.batch", "convert"),
     "BusyError": ("transcribe_export.run.state", "BusyError"),
     "check": ("transcribe_export.checker", "check"),
+    "review": ("transcribe_export.reviewer", "review"),
     "Report": ("transcribe_export.checker", "Report"),
     "Emulator": ("transcribe_export.emulate.server", "Emulator"),
 }
@@ -159,6 +161,7 @@ __all__ = [
     "load_preset",
     "preset_names",
     "recut",
+    "review",
     "segment",
     "to_ass",
     "to_json",

@@ -172,6 +172,7 @@ _output_options = _options(
     click.option("--line-endings", type=click.Choice(list(LINE_ENDINGS)), default="lf", show_default=True,
                  help="crlf for tools that expect Windows text files."),
     click.option("--bom", is_flag=True, help="Start SRT, WebVTT, TTML, ASS and text files with a UTF-8 byte order mark."),
+    click.option("--review", is_flag=True, help="Also write a review page per session and an index into DIR/review/."),
 )
 _caption_options = _options(
     click.option("--preset", type=_Checked("NAME", check_preset_name), default=DEFAULT_PRESET, show_default=True,
@@ -330,7 +331,7 @@ def convert(ctx: click.Context, /, files: tuple[Path, ...], verbose: int, **opti
 @click.option("--allow-empty", is_flag=True, help="Pass a file without any cue (an empty session's files).")
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
 def check(files: tuple[Path, ...], as_json: bool, **options: Any) -> None:
-    """Lint SRT or WebVTT files (ours or anyone's) against caption rules.
+    """Lint SRT, WebVTT, TTML, SCC or ASS files (ours or anyone's) against caption rules.
 
     For each rule, the number of violations and the cue numbers: characters
     per line, lines, durations, reading speed, gaps, overlaps, order, empty
@@ -352,6 +353,31 @@ def check(files: tuple[Path, ...], as_json: bool, **options: Any) -> None:
             click.echo(report.format())
     if any(r.hard_failures for r in reports):
         _exit(1)
+
+
+@main.command()
+@click.argument("transcripts", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path),
+                metavar="TRANSCRIPT.json...")
+@click.option("-o", "--output-dir", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("review"),
+              show_default=True, help="Folder for the pages (created if missing).")
+@click.option("--media", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
+              help="The session's video or audio: a player with the captions, and a cue click seeks to it.")
+def review(transcripts: tuple[Path, ...], **options: Any) -> None:
+    """Write a review page per JSON transcript, and an index.html, for a human look before shipping.
+
+    Each page is self-contained (no network): the check summary, a zoomable
+    timeline of words and cues coloured by reading speed with hard violations
+    marked, and the cue list. Open DIR/index.html: sessions that need a look
+    come first.
+
+    \b
+    Example:
+      transcribe-export review subs/*.json -o review/ && xdg-open review/index.html
+    """
+    from transcribe_export.reviewer import review as write_pages
+
+    written = write_pages(transcripts, **options)
+    click.echo(f"Wrote {len(written) - 1} review pages and {written[-1]}")
 
 
 @main.command()

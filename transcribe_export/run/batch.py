@@ -132,6 +132,7 @@ def export(
     start_timecode: str | None = None,
     line_endings: str = "lf",
     bom: bool = False,
+    review: bool = False,
     lenient: bool = CollectOptions.lenient,
     max_frame_bytes: int = CollectOptions.max_frame_bytes,
     max_words: int = CollectOptions.max_words,
@@ -173,6 +174,7 @@ def export(
     check_report_path(report)
     rules = _preset_choice(preset, config, fps, language)
     writing = _write_options(rules, word_timing, offset, start_timecode, line_endings, bom)
+    _check_review(review, chosen)
     cancel = stop.cancel if isinstance(stop, Stop) else None
     if options is None:
         options = CollectOptions(
@@ -279,6 +281,8 @@ def export(
 
         _run(todo, one, jobs, results, on_done, stop, record, refused)
     outcomes = [results[i] for i in ids if i in results]
+    if review:
+        _write_review(folder, outcomes)
     if report is not None:
         write_report(report, outcomes, len(ids), started_at)
     return outcomes
@@ -298,6 +302,7 @@ def convert(
     start_timecode: str | None = None,
     line_endings: str = "lf",
     bom: bool = False,
+    review: bool = False,
     lenient: bool = CollectOptions.lenient,
     max_frame_bytes: int = CollectOptions.max_frame_bytes,
     max_words: int = CollectOptions.max_words,
@@ -319,6 +324,7 @@ def convert(
     chosen = parse_formats(formats)
     rules = _preset_choice(preset, config, fps, language)
     writing = _write_options(rules, word_timing, offset, start_timecode, line_endings, bom)
+    _check_review(review, chosen)
     options = CollectOptions(lenient=lenient, max_frame_bytes=max_frame_bytes, max_words=max_words)
     names: dict[str, Path] = {}
     for item in files:
@@ -356,7 +362,27 @@ def convert(
         return SessionOutcome(name, "exported", None, files_written, len(transcript.words), len(transcript.cues), seconds), None
 
     _run(list(names), one, 1, results, on_done, stop, None)
-    return [results[name] for name in names if name in results]
+    outcomes = [results[name] for name in names if name in results]
+    if review:
+        _write_review(folder, outcomes)
+    return outcomes
+
+
+def _check_review(review: bool, formats: Sequence[str]) -> None:
+    if review and "json" not in formats:
+        raise ConfigurationError("`review` makes its pages from the JSON transcripts: keep json in `formats`",
+                                 key="review")
+
+
+def _write_review(folder: Path, outcomes: Sequence[SessionOutcome]) -> None:
+    """Review pages for the sessions with files, and their index, in ``folder/review``."""
+    from transcribe_export.reviewer import review
+
+    done = [o for o in outcomes if o.outcome in ("exported", "up-to-date")]
+    transcripts = [folder / f for o in done for f in o.files if f.endswith(".json")]
+    if transcripts:
+        for path in review(transcripts, out_dir=folder / "review"):
+            log.info("wrote %s", path)
 
 
 def _bug(stream_id: str, error: Exception, started: float) -> SessionOutcome:
