@@ -67,6 +67,7 @@ def test_one_bar_per_cue_and_the_violations_marked(tmp_path: Path) -> None:
     bars = re.findall(r'<button class="bar ([a-z ]+)" data-cue="(\d+)"', dom)
     assert [cue for _, cue in bars] == ["1", "2", "3", "4"]
     assert [cue for classes, cue in bars if "hard" in classes.split()] == ["2"]  # 50 characters > 42
+    assert re.search(r'Look first: <a class="worst" href="#cue-2"', dom)  # the worst cue, one click away
     # a word that looks like markup is shown as text, never run: the title is untouched
     assert "&lt;script&gt;document.title='pwned'&lt;/script&gt;" in dom
     assert "<title>hand-made: review</title>" in dom
@@ -128,3 +129,23 @@ def test_review_with_convert_and_without_json(tmp_path: Path) -> None:
     refused = CliRunner().invoke(main, ["convert", str(SAMPLES / "es-bienvenida.sse"), "-o", str(tmp_path / "b"), "-f", "srt",
                                         "--review"])
     assert refused.exit_code == 2 and "keep json in --format" in refused.output
+
+
+@needs_chromium
+def test_the_index_sorts_by_a_column(tmp_path: Path) -> None:
+    subs = tmp_path / "subs"
+    tx.convert([SAMPLES / "product-demo.sse", SAMPLES / "ja-tutorial.sse"], out_dir=subs, formats="json")
+    transcript_file(subs)
+    out = tmp_path / "review"
+    tx.review(sorted(subs.glob("*.json")), out_dir=out)
+    (out / "probe.html").write_text("""<!doctype html><pre id="out">waiting</pre><iframe id="f" src="index.html"></iframe>
+<script>const f=document.getElementById('f');f.addEventListener('load',function(){const d=f.contentDocument;
+const names=()=>Array.from(d.querySelectorAll('#index tbody tr td:first-child')).map(td=>td.textContent);
+const before=names();d.querySelectorAll('#index th')[1].click();const after=names();
+document.getElementById('out').textContent=JSON.stringify([before,after]);});</script>""", encoding="utf-8")
+    dom = chromium("--allow-file-access-from-files", "--dump-dom", (out / "probe.html").as_uri(), profile=tmp_path / "profile").stdout
+    found = re.search(r'<pre id="out">([^<]*)</pre>', dom)
+    assert found is not None
+    before, after = json.loads(found.group(1))
+    assert before[0] == "hand-made"  # a hard violation: first
+    assert after == ["hand-made", "ja-tutorial", "product-demo"]  # by words, fewest first: 12, 66, 169

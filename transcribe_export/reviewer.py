@@ -115,13 +115,20 @@ def session_page(transcript: Transcript, *, name: str | None = None, media: str 
     }
     hard = report.hard_failures
     title = f"{transcript.stream_id}: review"
+    look = ""
+    if cues:  # the cue to look at first: the most hard violations, then the fastest
+        first = max(range(len(cues)), key=lambda i: (len(cues[i]["hard"]), cues[i]["cps"]))
+        worst_cue = cues[first]
+        why = ", ".join(worst_cue["hard"]) or f"reading speed {worst_cue['cps']} cps"
+        look = (f'<p>Look first: <a class="worst" href="#cue-{worst_cue["n"]}" data-i="{first}">cue {worst_cue["n"]}</a> '
+                f'({html.escape(why)})</p>')
     body = (
         _HEAD.replace("$TITLE", html.escape(title))
         + f'<header><h1>{html.escape(transcript.stream_id)}</h1>'
         + f'<p class="summary">{len(transcript.words)} words, {len(cues)} cues, {duration:.1f} s, language '
         + f'{html.escape(language or "?")}, preset {html.escape(preset.name)}: '
         + (f'<strong class="bad">{hard} hard violations</strong>' if hard else '<strong class="good">no hard violation</strong>')
-        + f'</p><pre class="check" aria-label="check report">{html.escape(report.format())}</pre></header>'
+        + f'</p>{look}<pre class="check" aria-label="check report">{html.escape(report.format())}</pre></header>'
         + _BODY
         + '<script type="application/json" id="data">' + json.dumps(data, ensure_ascii=False).replace("</", "<\\/") + "</script>"
         + "<script>" + _SCRIPT + "</script></body></html>\n"
@@ -276,6 +283,7 @@ track.addEventListener('mouseout',()=>tip.style.display='none');track.addEventLi
 track.addEventListener('keydown',function(e){const i=indexOf(e);if(i<0)return;
   if(e.key==='ArrowRight'&&i+1<bars.length){e.preventDefault();select(i+1);}if(e.key==='ArrowLeft'&&i>0){e.preventDefault();select(i-1);}});
 tbody.addEventListener('click',function(e){const i=indexOf(e);if(i>=0){e.preventDefault();select(i);}});
+const worst=document.querySelector('a.worst');if(worst)worst.addEventListener('click',function(e){e.preventDefault();select(Number(worst.dataset.i));});
 function layout(){track.style.width=Math.ceil(data.duration*pxPerSecond+40)+'px';
   data.cues.forEach(function(c,i){const st=bars[i].style;st.left=(c.start*pxPerSecond)+'px';st.width=Math.max(2,(c.end-c.start)*pxPerSecond)+'px';});
   document.getElementById('scale').textContent=pxPerSecond.toFixed(0)+' px a second';draw();}
