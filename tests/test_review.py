@@ -149,3 +149,14 @@ document.getElementById('out').textContent=JSON.stringify([before,after]);});</s
     before, after = json.loads(found.group(1))
     assert before[0] == "hand-made"  # a hard violation: first
     assert after == ["hand-made", "ja-tutorial", "product-demo"]  # by words, fewest first: 12, 66, 169
+
+
+def test_export_review_over_http(emulator: object, tmp_path: Path) -> None:
+    from conftest import KEY
+
+    env = {"HEYGEN_API_KEY": KEY, "HEYGEN_BASE_URL": emulator.base_url, "HEYGEN_BEARER_TOKEN": None}  # type: ignore[attr-defined]
+    result = CliRunner().invoke(main, ["export", "product-demo", "support-answer", "-o", str(tmp_path), "--review"], env=env,
+                                catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    index = (tmp_path / "review" / "index.html").read_text(encoding="utf-8")
+    assert 'href="product-demo.html"' in index and 'href="support-answer.html"' in index
