@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 import os
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterable
+from typing import TYPE_CHECKING, Callable, Iterable
 
 from transcribe_export.collect.options import CollectOptions
 from transcribe_export.errors import OutputError
@@ -135,14 +135,16 @@ def write_transcript(
     options = options or WriteOptions()
     if word_timing and not options.word_timing:
         options = replace(options, word_timing=True)
-    with paused_gc():
-        rendered = {
-            folder / f"{base}.{fmt}": render(scc_cut(transcript) if fmt == "scc" else transcript, fmt, options=options)
-            for fmt in parse_formats(formats)
-        }
+    chosen = parse_formats(formats)
+
+    def renderer(fmt: str) -> Callable[[], str]:  # each file rendered just before it is written: one text at a time
+        return lambda: render(scc_cut(transcript) if fmt == "scc" else transcript, fmt, options=options)
+
+    rendered = {folder / f"{base}.{fmt}": renderer(fmt) for fmt in chosen}
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        write_atomic(rendered)
+        with paused_gc():
+            write_atomic(rendered)
     except OSError as exc:
         raise OutputError(
             f"cannot write its files in {str(folder)!r} ({exc.strerror or exc}); nothing was written",

@@ -17,7 +17,7 @@ import os
 import re
 import secrets
 from pathlib import Path
-from typing import Mapping
+from typing import Callable, Mapping
 
 __all__ = ["remove_stale_temporaries", "safe_name", "write_atomic"]
 
@@ -70,8 +70,13 @@ def remove_stale_temporaries(folder: Path) -> list[str]:
     return removed
 
 
-def write_atomic(files: Mapping[Path, str]) -> None:
+def write_atomic(files: Mapping[Path, str | Callable[[], str]]) -> None:
     """Write several text files so that each is either whole or absent.
+
+    A file's text may be given as a function that renders it: it is called
+    just before that file is written, so only one rendered text is held at a
+    time (a ten-hour session's JSON alone is tens of megabytes). If one
+    raises, the files staged so far are removed, as for any failure.
 
     Every file is first written (UTF-8, flushed to disk) under a hidden
     temporary name in its own folder, then all are renamed into place. If
@@ -81,7 +86,7 @@ def write_atomic(files: Mapping[Path, str]) -> None:
     staged: list[tuple[str, Path]] = []
     try:
         for path, text in files.items():
-            data = text.encode("utf-8")
+            data = (text() if callable(text) else text).encode("utf-8")
             tmp = str(path.parent / _temporary_name(path))
             # 0o666 through the umask, like any ordinary file the user makes.
             fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC, 0o666)

@@ -91,24 +91,39 @@ def render_json(transcript: Transcript, *, timeline: dict[str, Any] | None = Non
     """
     document = transcript_dict(transcript, words=False, timeline=timeline)
     words = [_word(w) for w in transcript.words]
-    lines = []
-    for key, value in document.items():
+    # One flat list of pieces, joined once: a ten-hour transcript is tens of megabytes, and every
+    # intermediate string (a list's body, then its line) would hold another copy of it.
+    parts = ["{\n"]
+    for number, (key, value) in enumerate(document.items()):
+        if number:
+            parts.append(",\n")
         if key == "tokens":
-            body = ",\n    ".join(words)
-            lines.append(f'  "tokens": [\n    {body}\n  ]' if words else '  "tokens": []')
+            if words:
+                parts.append('  "tokens": [\n    ')
+                for index, word in enumerate(words):
+                    if index:
+                        parts.append(",\n    ")
+                    parts.append(word)
+                parts.append("\n  ]")
+            else:
+                parts.append('  "tokens": []')
         elif key == "segments" and value:
-            items = []
+            parts.append('  "segments": [\n    ')
             position = 0
-            for segment, cue in zip(value, transcript.cues):
+            for index, (segment, cue) in enumerate(zip(value, transcript.cues)):
                 count = len(cue.words)
                 del segment["words"]
-                head = _dumps(segment)[:-1]
-                items.append(f'{head}, "words": [{", ".join(words[position : position + count])}]}}')
+                if index:
+                    parts.append(",\n    ")
+                parts.append(f'{_dumps(segment)[:-1]}, "words": [{", ".join(words[position : position + count])}]}}')
                 position += count
-            lines.append('  "segments": [\n    ' + ",\n    ".join(items) + "\n  ]")
+            value.clear()
+            parts.append("\n  ]")
         elif isinstance(value, list) and value:
             body = ",\n    ".join(_dumps(item) for item in value)
-            lines.append(f"  {_dumps(key)}: [\n    {body}\n  ]")
+            parts.append(f"  {_dumps(key)}: [\n    {body}\n  ]")
         else:
-            lines.append(f"  {_dumps(key)}: {_dumps(value)}")
-    return "{\n" + ",\n".join(lines) + "\n}\n"
+            parts.append(f"  {_dumps(key)}: {_dumps(value)}")
+    parts.append("\n}\n")
+    del words, document
+    return "".join(parts)
