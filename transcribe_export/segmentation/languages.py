@@ -86,7 +86,10 @@ _FR = (
 )
 _DE_ARTICLES = (
     "der die das den dem des ein eine einen einem einer eines kein keine mein meine dein sein ihr unser euer "
-    "jeder jede jedes alle viele einige manche dieser diese dieses jener jene welcher welche welches"
+    "jeder jede jedes jedem jeden alle allen aller viele vielen vieler wenige wenigen einige einigen mehrere mehreren "
+    "manche manchen dieser diese dieses diesem diesen jener jene welcher welche welches "
+    # a preposition and its article in one word: "im Monat", "zum Herunterladen"
+    "im am zum zur vom beim ins ans"
 )
 _DE = (
     f"{_DE_ARTICLES} "
