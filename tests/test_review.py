@@ -160,3 +160,13 @@ def test_export_review_over_http(emulator: object, tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     index = (tmp_path / "review" / "index.html").read_text(encoding="utf-8")
     assert 'href="product-demo.html"' in index and 'href="support-answer.html"' in index
+
+
+def test_pages_of_one_name_or_called_index_get_names_of_their_own(tmp_path: Path) -> None:
+    first, second = transcript_file(tmp_path / "a"), transcript_file(tmp_path / "b")
+    index_named = tmp_path / "c" / "index.json"
+    index_named.parent.mkdir()
+    index_named.write_text(first.read_text(encoding="utf-8"), encoding="utf-8")
+    written = tx.review([first, second, index_named], out_dir=tmp_path / "review", media=tmp_path / "my #1 video.mp4")
+    assert [p.name for p in written] == ["hand-made.html", "hand-made-2.html", "index-2.html", "index.html"]
+    assert "my%20%231%20video.mp4" in (tmp_path / "review" / "hand-made.html").read_text(encoding="utf-8")

@@ -24,9 +24,10 @@ import base64
 import html
 import json
 import os
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, replace
 from pathlib import Path
 from typing import Any, Iterable, Sequence
+from urllib.parse import quote
 
 from transcribe_export.errors import InputError
 from transcribe_export.models import Cue, Transcript, Word
@@ -193,9 +194,18 @@ def review(
     folder = Path(out_dir)
     folder.mkdir(parents=True, exist_ok=True)
     source = None
-    if media is not None:
-        source = os.path.relpath(Path(media).resolve(), folder.resolve()).replace(os.sep, "/")
-    pages = [page(path, media=source) for path in transcripts]
+    if media is not None:  # a relative URL: each path segment percent-encoded ("#" or "?" in a name)
+        source = quote(os.path.relpath(Path(media).resolve(), folder.resolve()).replace(os.sep, "/"))
+    pages = []
+    taken = {"index"}  # the index's own name
+    for path in transcripts:
+        made = page(path, media=source)
+        name, count = made.name, 1
+        while name in taken:  # two transcripts of one name (from two folders), or one called index
+            count += 1
+            name = f"{made.name}-{count}"
+        taken.add(name)
+        pages.append(replace(made, name=name))
     files = {folder / f"{p.name}.html": p.html for p in pages}
     files[folder / "index.html"] = index_page(pages)
     write_atomic(files)
