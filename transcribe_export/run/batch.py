@@ -16,7 +16,6 @@ Workers share one client, so one connection pool and one rate limiter: a
 from __future__ import annotations
 
 import dataclasses
-import hashlib
 import json
 import logging
 import os
@@ -65,6 +64,8 @@ PERMANENT = (SessionFailedError, NotFoundError, InvalidFrameError)
 
 
 def _words_checksum(transcript: Transcript) -> str:
+    import hashlib  # export's alone: convert never needs it (3 ms of start-up)
+
     digest = hashlib.sha256()
     for word in transcript.words:
         digest.update(f"{word.text}\0{word.start!r}\0{word.end!r}\n".encode("utf-8", "surrogatepass"))
@@ -461,6 +462,8 @@ def _fingerprint(rules: Preset | PresetChoice, formats: Sequence[str], writing: 
         caption = rules.resolve(()).as_dict()
     shaped = {"caption": caption, "formats": list(formats), "writing": writing.as_dict(), "names": name_template,
               "version": __version__}
+    import hashlib
+
     return hashlib.sha256(json.dumps(shaped, sort_keys=True, default=str).encode()).hexdigest()
 
 
