@@ -156,3 +156,14 @@ def test_with_the_words_reading_speed_is_forced_or_avoidable() -> None:
     assert [(cue, why.split(":")[0]) for cue, why in report.excused["reading speed"]] == [(1, "forced by the speaker's pace")]
     without = check_text(text, preset=load_preset("netflix-en"))
     assert without.violations["reading speed"] == [1, 2]  # without the words, both are reported
+
+
+def test_on_frames_the_minimum_gap_is_counted_in_frames_of_that_rate(tmp_path: Path) -> None:
+    # Cut with --fps 25, two frames are 80 ms; netflix-en's own frame counts are at 24 fps (2 frames: 84 ms).
+    assert CliRunner().invoke(main, ["convert", str(SAMPLES / "product-demo.sse"), "-o", str(tmp_path), "-f", "srt",
+                                     "--fps", "25", "--preset", "netflix-en"]).exit_code == 0
+    srt_file = str(tmp_path / "product-demo.srt")
+    on_frames = CliRunner().invoke(main, ["check", srt_file, "--preset", "netflix-en", "--fps", "25"])
+    assert on_frames.exit_code == 0, on_frames.stdout
+    at_24 = CliRunner().invoke(main, ["check", srt_file, "--preset", "netflix-en"])
+    assert at_24.exit_code == 1 and "minimum gap" in at_24.stdout

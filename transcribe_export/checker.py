@@ -23,6 +23,7 @@ the avoidable ones.
 from __future__ import annotations
 
 import html
+import math
 import os
 import re
 from dataclasses import dataclass, field
@@ -300,6 +301,14 @@ def check_text(
     def excuse(rule: str, cue: int, why: str) -> None:
         report.excused.setdefault(rule, []).append((cue, why))
 
+    # On frames (the preset's or `fps`), the minimum gap is its frames at the video's rate (N-TIM: 2 frames
+    # at every rate), not at the rate the preset's other frame counts are written for.
+    min_gap = preset.min_gap_ms
+    if preset.fps is not None:
+        from transcribe_export.segmentation.presets import FRAME_RATES
+
+        min_gap = math.ceil(preset.min_gap_frames * 1000 / FRAME_RATES[preset.fps])
+
     for index, cue in enumerate(cues):
         shown = " ".join(cue.lines)
         duration = cue.end_ms - cue.start_ms
@@ -336,17 +345,17 @@ def check_text(
                 bad["order"].append(nxt.number)
             elif gap < 0:
                 bad["overlap"].append(cue.number)
-            elif gap < preset.min_gap_ms - 2:  # whole milliseconds either side of a frame-exact gap: it may read 2 ms short
+            elif gap < min_gap - 2:  # whole milliseconds either side of a frame-exact gap: it may read 2 ms short
                 last = ends[index]
                 if words is not None and last is not None and last + 1 < len(words) and (
-                    words[last + 1].start_ms - words[last].end_ms < preset.min_gap_ms
+                    words[last + 1].start_ms - words[last].end_ms < min_gap
                 ):
                     excuse("minimum gap", cue.number, "its words are closer than the minimum gap to the next cue's")
                 else:
                     bad["minimum gap"].append(cue.number)
-            elif preset.min_gap_ms + 2 < gap <= preset.chain_gap_ms:
+            elif min_gap + 2 < gap <= preset.chain_gap_ms:
                 bad["unchained gap"].append(cue.number)
-        room = nxt.start_ms - cue.end_ms - preset.min_gap_ms if nxt is not None else preset.min_duration_ms
+        room = nxt.start_ms - cue.end_ms - min_gap if nxt is not None else preset.min_duration_ms
         if 0 < duration < preset.min_duration_ms and room >= preset.min_duration_ms - duration:
             bad["shortest duration"].append(cue.number)
     if words is not None:
@@ -451,6 +460,7 @@ def check(
     *,
     preset: Preset | str = DEFAULT_PRESET,
     config: str | os.PathLike[str] | None = None,
+    fps: str | float | None = None,
     words: str | os.PathLike[str] | Sequence[Word] | None = None,
     allow_empty: bool = False,
 ) -> list[Report]:
@@ -461,6 +471,7 @@ def check(
         preset: ``auto`` (the default: each file's language, found from its text,
             chooses its preset), a bundled preset's name, a ``.yaml`` path, or a :class:`Preset`.
         config: a YAML file of preset keys merged over the preset.
+        fps: the frame rate the files were snapped to: the minimum gap is counted in its frames.
         words: the session's words (a list, or our JSON transcript, a word list
             or a capture): also report where cues end, and excuse gaps the speech forces.
         allow_empty: a file without any cue passes (an empty session's files).
@@ -472,9 +483,9 @@ def check(
     if isinstance(preset, Preset):
         rules = preset
     elif preset == "auto":
-        rules = PresetChoice("auto", config)
+        rules = PresetChoice("auto", config, fps)
     else:
-        rules = PresetChoice(preset, config).resolve(())
+        rules = PresetChoice(preset, config, fps).resolve(())
     tokens: Sequence[Word] | None = None
     if isinstance(words, (str, os.PathLike)):
         from transcribe_export.collect.offline import load_input

@@ -326,6 +326,8 @@ def convert(ctx: click.Context, /, files: tuple[Path, ...], verbose: int, **opti
                    " or a .yaml file.")
 @click.option("--config", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
               help="A YAML file of preset keys merged over the preset.")
+@click.option("--fps", type=click.Choice(list(FRAME_RATES)), default=None,
+              help="The frame rate the files were snapped to: the minimum gap is counted in its frames.")
 @click.option("--words", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
               help="The session's words (our JSON transcript, a word list or a capture): also report where cues end.")
 @click.option("--allow-empty", is_flag=True, help="Pass a file without any cue (an empty session's files).")
