@@ -12,9 +12,11 @@ import math
 import unicodedata
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
+from fractions import Fraction
 from typing import Any, Mapping
 
 __all__ = [
+    "FRAME_RATES",
     "TRANSCRIPT_FORMAT",
     "Chunk",
     "CollectStats",
@@ -30,6 +32,19 @@ __all__ = [
 
 #: The ``format`` field of our JSON transcript: written by the JSON writer, read back by ``convert``.
 TRANSCRIPT_FORMAT = "transcribe-export/transcript"
+
+#: The frame rates times may be snapped to (``--fps``), with the exact NTSC fractions. Both
+#: stages need them (the segmenter snaps, the writers count timecodes and TTML frames).
+FRAME_RATES: dict[str, Fraction] = {
+    "23.976": Fraction(24000, 1001),
+    "24": Fraction(24),
+    "25": Fraction(25),
+    "29.97": Fraction(30000, 1001),
+    "30": Fraction(30),
+    "50": Fraction(50),
+    "59.94": Fraction(60000, 1001),
+    "60": Fraction(60),
+}
 
 
 def to_ms(seconds: float) -> int:

@@ -24,7 +24,7 @@ import base64
 import html
 import json
 import os
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Iterable, Sequence
 from urllib.parse import quote
@@ -78,14 +78,10 @@ def session_page(transcript: Transcript, *, name: str | None = None, media: str 
         media: a path or URL of the session's video or audio, as the page should load it.
     """
     from transcribe_export.checker import HARD, check_text
-    from transcribe_export.segmentation.presets import Preset, load_preset
+    from transcribe_export.segmentation.presets import load_preset, preset_of
     from transcribe_export.write import render_srt, render_vtt
 
-    known = {f.name for f in fields(Preset)}
-    try:
-        preset = Preset(**{k: v for k, v in transcript.settings.items() if k in known})
-    except (TypeError, ValueError):
-        preset = load_preset()
+    preset = preset_of(transcript.settings) or load_preset()
     report = check_text(render_srt(transcript), preset=preset, path=transcript.stream_id, words=transcript.words,
                         allow_empty=True)
     marks: dict[int, list[str]] = {}

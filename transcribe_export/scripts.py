@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from typing import Sequence
 
-__all__ = ["CJK_RANGES", "RLM", "is_cjk", "is_rtl", "join_lines", "rtl_marked"]
+__all__ = ["CJK_RANGES", "RLM", "WORD_JOINER", "is_cjk", "is_rtl", "join_lines", "rtl_marked"]
 
 #: Chinese and Japanese characters and full-width marks (Hangul is spaced, so not here):
 #: CJK radicals, symbols and punctuation, kana, bopomofo, ideographs (with extension A
@@ -82,6 +82,9 @@ def is_rtl(text: str) -> bool:
 
 #: U+200F RIGHT-TO-LEFT MARK: invisible, a strong right-to-left character.
 RLM = "\u200f"
+#: U+2060 WORD JOINER: invisible, zero-width, no line break; the writers put it after a mark a
+#: player would read as markup (``<``, ``{``, ``\``), so the mark is shown as spoken.
+WORD_JOINER = "\u2060"
 
 
 def rtl_marked(line: str) -> str:

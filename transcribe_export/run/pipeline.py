@@ -79,24 +79,20 @@ def scc_cut(transcript: Transcript) -> Transcript:
     cut again, with its preset where that fits the rows and columns (the
     ``scc`` preset in the same language where not), on 29.97 fps frames.
     """
-    from dataclasses import fields, replace
+    from dataclasses import replace
 
     from transcribe_export.models import Word
-    from transcribe_export.segmentation.presets import Preset, load_preset
+    from transcribe_export.segmentation.presets import load_preset, preset_of
     from transcribe_export.write.scc import COLUMNS, ROWS, scc_text
 
-    known = {f.name for f in fields(Preset)}
-    settings = {key: value for key, value in transcript.settings.items() if key in known}
-    try:
-        own = Preset(**settings)
-    except (TypeError, ValueError):
-        own = None
+    own = preset_of(transcript.settings)
     words = tuple(word if (text := scc_text(word.text)[0]) == word.text else Word(text, word.start, word.end)
                   for word in transcript.words)
     fits = own is not None and own.max_chars_per_line <= COLUMNS and own.max_lines <= ROWS and own.width == "chars"
     if fits and own is not None and own.fps == "29.97" and all(a is b for a, b in zip(words, transcript.words)):
         return transcript
-    base = own if fits and own is not None else replace(load_preset("scc"), language=settings.get("language", "en"))
+    language = str(transcript.settings.get("language", "en"))
+    base = own if fits and own is not None else replace(load_preset("scc"), language=language)
     rules = replace(base, fps="29.97")
     with paused_gc():
         cues = tuple(segment(words, preset=rules))

@@ -15,34 +15,23 @@ import os
 import re
 import unicodedata
 from dataclasses import asdict, dataclass, field, fields, replace
-from fractions import Fraction
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Iterable, Mapping
 
 from transcribe_export.errors import ConfigurationError
+from transcribe_export.models import FRAME_RATES
 from transcribe_export.resources import bundled_dir
 from transcribe_export.segmentation.languages import LANGUAGES, Detection, identify
 
 __all__ = [
     "BASE_PRESET", "DEFAULT_PRESET", "FRAME_RATES", "Preset", "PresetChoice", "auto_preset_name", "check_language",
-    "load_preset", "preset_names", "check_preset_name", "resolve_preset", "resolve_preset_detected",
+    "load_preset", "preset_names", "preset_of", "check_preset_name", "resolve_preset", "resolve_preset_detected",
 ]
 
 #: What is used when no preset is named: find the language, then its preset.
 DEFAULT_PRESET = "auto"
 #: The preset whose numbers :class:`Preset` holds by default.
 BASE_PRESET = "netflix-en"
-#: the frame rates --fps snaps to, with the exact NTSC fractions.
-FRAME_RATES: dict[str, Fraction] = {
-    "23.976": Fraction(24000, 1001),
-    "24": Fraction(24),
-    "25": Fraction(25),
-    "29.97": Fraction(30000, 1001),
-    "30": Fraction(30),
-    "50": Fraction(50),
-    "59.94": Fraction(60000, 1001),
-    "60": Fraction(60),
-}
 
 
 @dataclass(frozen=True, slots=True)
@@ -366,6 +355,19 @@ class PresetChoice:
         if preset.fps is not None and not isinstance(preset.fps, str):
             preset = replace(preset, fps=str(preset.fps))
         return preset, detection
+
+
+def preset_of(settings: Mapping[str, Any]) -> Preset | None:
+    """The preset a transcript was cut with, from its settings (the JSON's ``segmentation``), or ``None``.
+
+    >>> preset_of({"algorithm": "dp-v2", "detected": {}, **load_preset("netflix-fr").as_dict()}).name
+    'netflix-fr'
+    """
+    known = {f.name for f in fields(Preset)}
+    try:
+        return Preset(**{key: value for key, value in settings.items() if key in known})
+    except (TypeError, ValueError, ConfigurationError):
+        return None
 
 
 def check_language(code: str) -> str:

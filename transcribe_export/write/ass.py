@@ -29,12 +29,10 @@ import pysubs2
 
 from transcribe_export.errors import FormatError
 from transcribe_export.models import Transcript
-from transcribe_export.scripts import is_rtl
+from transcribe_export.scripts import RLM, WORD_JOINER, rtl_marked
 
 __all__ = ["LAST_MS", "PLAY_RES", "escape", "render_ass", "unescape"]
 
-WORD_JOINER = "\u2060"
-RLM = "\u200f"
 PLAY_RES = (1920, 1080)
 #: ASS times are H:MM:SS.cc, one digit of hours: the last time it can hold.
 LAST_MS = 35_999_990
@@ -56,8 +54,7 @@ def escape(line: str) -> str:
             out.append("\\" + WORD_JOINER)
         else:
             out.append(char)
-    text = "".join(out)
-    return f"{RLM}{text}{RLM}" if is_rtl(line) else text  # as scripts.rtl_marked, after escaping
+    return rtl_marked("".join(out))  # escaping adds no strong character: the direction is the line's
 
 
 def unescape(text: str) -> list[str]:

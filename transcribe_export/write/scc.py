@@ -40,6 +40,7 @@ from ttconv.scc.config import SccWriterConfiguration
 
 from transcribe_export.errors import FormatError
 from transcribe_export.models import Transcript
+from transcribe_export.write.ttml import paragraph
 
 __all__ = ["COLUMNS", "RATE", "ROWS", "SUBSTITUTES", "render_scc", "scc_text"]
 
@@ -223,16 +224,7 @@ def render_scc(transcript: Transcript) -> str:
         div.set_end(max(clear for (_, clear), _ in group) / RATE)
         body.push_child(div)
         for (display, clear), (_, _, cue_lines) in group:
-            paragraph = model.P(doc)
-            paragraph.set_begin((display - origin) / RATE)
-            paragraph.set_end((clear - origin) / RATE)
-            for number, line in enumerate(cue_lines):
-                if number:
-                    paragraph.push_child(model.Br(doc))
-                span = model.Span(doc)
-                span.push_child(model.Text(doc, line))
-                paragraph.push_child(span)
-            div.push_child(paragraph)
+            div.push_child(paragraph(doc, cue_lines, (display - origin) / RATE, (clear - origin) / RATE))
     if not cues:
         return "Scenarist_SCC V1.0\n"
     config = SccWriterConfiguration(allow_reflow=False, force_popon=True)

@@ -23,11 +23,10 @@ from datetime import timedelta
 import srt
 
 from transcribe_export.models import Transcript
-from transcribe_export.scripts import rtl_marked
+from transcribe_export.scripts import WORD_JOINER, rtl_marked
 
 __all__ = ["WORD_JOINER", "neutralize", "render_srt"]
 
-WORD_JOINER = "\u2060"
 
 
 def neutralize(line: str) -> str:

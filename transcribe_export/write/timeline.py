@@ -21,17 +21,13 @@ from fractions import Fraction
 from typing import Any
 
 from transcribe_export.errors import ConfigurationError
+from transcribe_export.models import FRAME_RATES
 
 __all__ = ["LINE_ENDINGS", "WriteOptions", "parse_offset", "parse_timecode"]
 
 #: ``--line-endings`` choices -> the characters that end each line.
 LINE_ENDINGS = {"lf": "\n", "crlf": "\r\n"}
 
-#: the exact rates, as :data:`transcribe_export.segmentation.presets.FRAME_RATES` (not imported: it loads the segmenter).
-_RATES = {
-    "23.976": Fraction(24000, 1001), "24": Fraction(24), "25": Fraction(25), "29.97": Fraction(30000, 1001),
-    "30": Fraction(30), "50": Fraction(50), "59.94": Fraction(60000, 1001), "60": Fraction(60),
-}
 _DROP_FRAME = {"29.97": 2, "59.94": 4}  # frame numbers dropped each minute but every tenth
 _TIMECODE = re.compile(r"(\d{1,2}):([0-5]\d):([0-5]\d)([:;])(\d{2})")
 _SECONDS = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)")
@@ -73,7 +69,7 @@ def parse_timecode(text: str, fps: str | None = None, *, key: str = "start_timec
                 hint="Give `fps` (the video's frame rate), or 00 frames.",
             )
         return Fraction(hours * 3600 + minutes * 60 + seconds)
-    rate = _RATES[fps]
+    rate = FRAME_RATES[fps]
     nominal = round(rate)
     if frames >= nominal:
         raise ConfigurationError(f"`{key}` {text!r} has frame {frames}; at {fps} fps frames run 00 to {nominal - 1:02d}", key=key)
@@ -185,10 +181,10 @@ class WriteOptions:
 def _rate_name(fps: str | float) -> str:
     """``"29.97"`` for 29.97 or ``"29.97"``; anything else is left to the preset's own check."""
     text = str(fps).strip()
-    for name, rate in _RATES.items():
+    for name, rate in FRAME_RATES.items():
         try:
             if text == name or abs(float(text) - float(rate)) < 0.006:
                 return name
         except ValueError:
             break
-    raise ConfigurationError(f"`fps` is {fps!r}; it must be one of {', '.join(_RATES)}", key="fps")
+    raise ConfigurationError(f"`fps` is {fps!r}; it must be one of {', '.join(FRAME_RATES)}", key="fps")

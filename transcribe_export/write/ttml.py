@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as et
 from fractions import Fraction
+from typing import Sequence
 
 from ttconv import model
 from ttconv import style_properties as styles
@@ -30,19 +31,14 @@ from ttconv.imsc import writer as imsc_writer
 from ttconv.imsc.attributes import TimeExpressionSyntaxEnum
 from ttconv.imsc.config import ContentProfilesSignaling, IMSCWriterConfiguration
 
-from transcribe_export.models import Transcript
+from transcribe_export.models import FRAME_RATES, Transcript
 from transcribe_export.scripts import is_rtl
 
-__all__ = ["IMSC_TEXT_PROFILE", "RATES", "bcp47", "render_ttml"]
+__all__ = ["IMSC_TEXT_PROFILE", "bcp47", "paragraph", "render_ttml"]
 
 #: the designator of the IMSC 1.1 Text Profile (IMSC 1.1 §6.2).
 IMSC_TEXT_PROFILE = "http://www.w3.org/ns/ttml/profile/imsc1.1/text"
 
-#: frame rate names (as presets give them) -> exact rates.
-RATES = {
-    "23.976": Fraction(24000, 1001), "24": Fraction(24), "25": Fraction(25), "29.97": Fraction(30000, 1001),
-    "30": Fraction(30), "50": Fraction(50), "59.94": Fraction(60000, 1001), "60": Fraction(60),
-}
 
 
 def bcp47(language: object) -> str:
@@ -52,6 +48,20 @@ def bcp47(language: object) -> str:
     ('fr', '', '')
     """
     return language if isinstance(language, str) and language.isalpha() and language != "other" else ""
+
+
+def paragraph(doc: model.ContentDocument, lines: Sequence[str], begin: Fraction, end: Fraction) -> model.P:
+    """One cue in ttconv's model: a ``<p>`` with a ``<span>`` per line and ``<br/>`` between (SCC builds on it too)."""
+    element = model.P(doc)
+    element.set_begin(begin)
+    element.set_end(end)
+    for number, line in enumerate(lines):
+        if number:
+            element.push_child(model.Br(doc))
+        span = model.Span(doc)
+        span.push_child(model.Text(doc, line))
+        element.push_child(span)
+    return element
 
 
 def document(transcript: Transcript, rate: Fraction | None = None) -> model.ContentDocument:
@@ -88,25 +98,17 @@ def document(transcript: Transcript, rate: Fraction | None = None) -> model.Cont
     div = model.Div(doc)
     body.push_child(div)
     for cue in transcript.cues:
-        paragraph = model.P(doc)
-        paragraph.set_begin(when(cue.start_ms))
-        paragraph.set_end(when(cue.end_ms))
+        element = paragraph(doc, cue.lines, when(cue.start_ms), when(cue.end_ms))
         if is_rtl("".join(cue.lines)):
-            paragraph.set_style(styles.StyleProperties.Direction, styles.DirectionType.rtl)
-        for number, line in enumerate(cue.lines):
-            if number:
-                paragraph.push_child(model.Br(doc))
-            span = model.Span(doc)
-            span.push_child(model.Text(doc, line))
-            paragraph.push_child(span)
-        div.push_child(paragraph)
+            element.set_style(styles.StyleProperties.Direction, styles.DirectionType.rtl)
+        div.push_child(element)
     return doc
 
 
 def render_ttml(transcript: Transcript) -> str:
     """The transcript's cues as an IMSC 1.1 Text Profile document (UTF-8 XML, LF line endings)."""
     fps = transcript.settings.get("fps")
-    rate = RATES.get(str(fps)) if fps is not None else None
+    rate = FRAME_RATES.get(str(fps)) if fps is not None else None
     config = IMSCWriterConfiguration(
         time_format=TimeExpressionSyntaxEnum.frames if rate is not None else TimeExpressionSyntaxEnum.clock_time,
         fps=rate,
