@@ -41,6 +41,11 @@ def _reject_constant(name: str) -> Any:
     raise NonFiniteNumberError(name)
 
 
+# One decoder for every frame: json.loads(text, parse_constant=...) builds a new one per call,
+# which cost as much again as the decoding (0.007 s of 0.017 s for an hour's 4,666 frames).
+_DECODER = json.JSONDecoder(parse_constant=_reject_constant)
+
+
 def strict_loads(text: str) -> Any:
     """``json.loads`` that refuses ``NaN`` and the infinities, as JSON does.
 
@@ -51,8 +56,10 @@ def strict_loads(text: str) -> Any:
     ...
     transcribe_export.collect.frames.NonFiniteNumberError: NaN is not a finite number (JSON has no NaN)
     """
+    if text.startswith("\ufeff"):
+        raise json.JSONDecodeError("Unexpected UTF-8 BOM (decode using utf-8-sig)", text, 0)  # as json.loads says it
     try:
-        return json.loads(text, parse_constant=_reject_constant)
+        return _DECODER.decode(text)
     except RecursionError:
         # Deep nesting ([[[[…) exhausts Python's stack in the C decoder; JSON allows it, we can't.
         raise ValueError("it is nested too deeply to read") from None
@@ -177,6 +184,16 @@ def parse_word_batch(
         return []
     words: list[Word] = []
     for index, item in enumerate(items):
+        if type(item) is dict:  # validate_word's usual case, inline: this loop runs for every word
+            text: Any = item.get("word")
+            start: Any = item.get("start")
+            end: Any = item.get("end")
+            if (
+                type(text) is str and type(start) in _NUMBER and type(end) in _NUMBER
+                and 0 <= start <= end <= MAX_SECONDS and (text.isascii() or not _SURROGATE.search(text))
+            ):
+                words.append(Word(text, start, end))
+                continue
         word, key, problem = validate_word(item)
         if word is not None:
             words.append(word)

@@ -117,7 +117,7 @@ class WordStreamReader:
             repeated = event_id in self._seen_ids
             self._seen_ids.add(event_id)
             return repeated
-        if len({(w.start_ms, w.end_ms) for w in batch}) < 2 and not (batch and batch[0].end_ms > batch[0].start_ms):
+        if not (batch and batch[0].end_ms > batch[0].start_ms) and len({(w.start_ms, w.end_ms) for w in batch}) < 2:
             return False
         repeated = data in self._seen_frames
         self._seen_frames.add(data)

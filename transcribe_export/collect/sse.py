@@ -106,6 +106,19 @@ class SSEParser:
             self._skip_lf = False
             if chunk[:1] == b"\n":
                 pos = 1
+        if b"\r" not in chunk:
+            # The usual stream: LF line endings only. Every complete line is decoded in one go and
+            # split on LF: an LF byte never occurs inside a UTF-8 sequence, and an invalid sequence
+            # cut short by a line end decodes to the same U+FFFD as that line decoded alone.
+            last = chunk.rfind(b"\n", pos)
+            if last >= 0:
+                complete = chunk[pos:last]
+                if self._pending:
+                    complete = bytes(self._pending) + complete
+                    self._pending.clear()
+                for text in complete.decode("utf-8", "replace").split("\n"):
+                    self._line(text, events)
+                pos = last + 1
         for match in _EOL.finditer(chunk, pos):
             if self._pending:
                 self._pending += chunk[pos : match.start()]

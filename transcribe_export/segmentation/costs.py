@@ -21,7 +21,8 @@ import math
 
 __all__ = [
     "AFTER_ARTICLE", "BAD_AFTER", "CUE_COST", "CUE_END", "FORCED", "GOOD_BEFORE", "INNER_SENTENCE", "LINE_BREAK",
-    "NAME", "ORPHAN", "PARTICLE", "SHORT_TOP", "balance_cost", "pause_bonus", "reading_speed_cost",
+    "LONG_TOP_SLOPE", "LONG_TOP_STEP", "NAME", "ORPHAN", "PARTICLE", "SHORT_TOP", "SHORT_TOP_SLOPE", "SPEED_SLOPE",
+    "SPEED_STEP", "balance_cost", "pause_bonus", "reading_speed_cost",
 ]
 
 INF = math.inf
@@ -83,6 +84,11 @@ def pause_bonus(gap_ms: int) -> float:
     return min(3.0, gap_ms / 500)
 
 
+#: The shape of the two costs below (the segmenter's inner loops repeat them inline, with these names).
+LONG_TOP_STEP, LONG_TOP_SLOPE, SHORT_TOP_SLOPE = 2.0, 10.0, 3.0
+SPEED_STEP, SPEED_SLOPE = 2.0, 20.0
+
+
 def balance_cost(top: float, bottom: float, limit: float) -> float:
     """Two lines of a cue: balanced lines cost nothing, a shorter top line a little, and a
     longer top line a step, then more (the bottom-heavy pyramid of the Netflix language guides).
@@ -90,7 +96,7 @@ def balance_cost(top: float, bottom: float, limit: float) -> float:
     >>> balance_cost(30, 30, 42) < balance_cost(20, 30, 42) < balance_cost(30, 20, 42)
     True
     """
-    return 2 + (top - bottom) / limit * 10 if top > bottom else (bottom - top) / limit * 3
+    return LONG_TOP_STEP + (top - bottom) / limit * LONG_TOP_SLOPE if top > bottom else (bottom - top) / limit * SHORT_TOP_SLOPE
 
 
 def reading_speed_cost(cps: float, max_cps: float) -> float:
@@ -100,4 +106,4 @@ def reading_speed_cost(cps: float, max_cps: float) -> float:
     >>> reading_speed_cost(15, 20), reading_speed_cost(25, 20)
     (0.0, 7.0)
     """
-    return 2 + 20 * (cps / max_cps - 1) if cps > max_cps else 0.0
+    return SPEED_STEP + SPEED_SLOPE * (cps / max_cps - 1) if cps > max_cps else 0.0

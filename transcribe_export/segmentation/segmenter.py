@@ -30,8 +30,9 @@ from __future__ import annotations
 import logging
 import math
 import re
-from dataclasses import dataclass
+from bisect import bisect_right
 from fractions import Fraction
+from itertools import accumulate
 from typing import Sequence
 
 from transcribe_export.models import Chunk, Cue, Word
@@ -45,13 +46,17 @@ from transcribe_export.segmentation.costs import (
     INF,
     INNER_SENTENCE,
     LINE_BREAK,
+    LONG_TOP_SLOPE,
+    LONG_TOP_STEP,
     NAME,
     ORPHAN,
     PARTICLE,
     SHORT_TOP,
+    SHORT_TOP_SLOPE,
+    SPEED_SLOPE,
+    SPEED_STEP,
     balance_cost,
     pause_bonus,
-    reading_speed_cost,
 )
 from transcribe_export.segmentation.languages import COPULAS, PARTICIPLE_ENDINGS, language
 from transcribe_export.segmentation.presets import FRAME_RATES, Preset, PresetChoice, resolve_preset
@@ -64,15 +69,6 @@ log = logging.getLogger(__name__)
 ALGORITHM = "dp-v2"
 
 _TRAILING = "\"'”’»)]」』）.,;:!?…。、，！？：；"
-
-
-@dataclass(frozen=True, slots=True)
-class _Break:
-    """A place between two chunks where a cue or a line may break."""
-
-    cost: float  # as a cue end: the kind of break, plus any penalty
-    line_cost: float  # as a line break
-    reason: str
 
 
 def _first_word(chunk: Chunk) -> str:
@@ -89,40 +85,48 @@ _CLOSERS = ")]」』"
 _BRACKET = re.compile("[" + re.escape(_OPENERS + _CLOSERS) + "]")
 
 
-def _breaks(chunks: Sequence[Chunk], words: Sequence[Word], preset: Preset) -> list[_Break]:
-    """The cost and kind of a break after each chunk (the last has none)."""
+def _breaks(chunks: Sequence[Chunk], words: Sequence[Word], preset: Preset) -> tuple[list[float], list[float], list[str]]:
+    """The break after each chunk (the last has none): its cost as a cue end, its cost as a line break,
+    and its kind (``sentence``, ``clause``, ``pause``, ``length``), as three lists."""
     table = language(preset.language)
     after, articles, before, particles = table.no_break_after, table.articles, table.break_before, table.particles
     copulas = frozenset(COPULAS.get(table.code, "").split())
     participles = PARTICIPLE_ENDINGS.get(table.code, ())
-    result = []
+    good_pause = preset.good_pause_ms
+    cue_costs: list[float] = []
+    line_costs: list[float] = []
+    reasons: list[str] = []
     depth = 0  # inside brackets or Japanese quotes: a sound label, a quotation
     for k in range(len(chunks) - 1):
         chunk, nxt = chunks[k], chunks[k + 1]
+        text = chunk.text
         gap = nxt.start_ms - chunk.end_ms
-        if _BRACKET.search(chunk.text):
-            depth = max(0, depth + sum(chunk.text.count(c) for c in _OPENERS) - sum(chunk.text.count(c) for c in _CLOSERS))
-        label_ends = chunk.text.rstrip(".,;:!?").endswith((")", "]")) and depth == 0
-        label_starts = nxt.text.startswith(("(", "["))
-        if chunk.sentence_end or label_ends or label_starts:
+        if _BRACKET.search(text):
+            depth = max(0, depth + sum(text.count(c) for c in _OPENERS) - sum(text.count(c) for c in _CLOSERS))
+        if chunk.sentence_end or nxt.text.startswith(("(", "[")) or (
+            depth == 0 and text.rstrip(".,;:!?").endswith((")", "]"))
+        ):
             reason = "sentence"  # a sentence, or a sound label, stands as its own unit
         elif chunk.clause_end:
             reason = "clause"
-        elif gap >= preset.good_pause_ms:
+        elif gap >= good_pause:
             reason = "pause"
         else:
             reason = "length"
         bonus = pause_bonus(gap) if reason == "pause" else 0.0
         penalty = 0.0
-        if reason in ("pause", "length"):
-            raw = chunk.text.rsplit(" ", 1)[-1].lower().replace("\u2019", "'")
-            last = _last_word(chunk).replace("\u2019", "'")
-            if "'" in last:  # an elided form counts as its word: n'est -> est, c'était -> était
-                last = last.rsplit("'", 1)[1]
+        if reason == "length" or reason == "pause":
+            if text.isalnum():  # one plain word (the usual chunk)
+                raw = last = text.lower()
+            else:
+                raw = text.rsplit(" ", 1)[-1].lower().replace("\u2019", "'")
+                last = _last_word(chunk).replace("\u2019", "'")
+                if "'" in last:  # an elided form counts as its word: n'est -> est, c'était -> était
+                    last = last.rsplit("'", 1)[1]
             if last in articles or raw.endswith("'"):  # l', qu': the apostrophe binds it to the next word
                 penalty += AFTER_ARTICLE
-            elif _NUMBER.fullmatch(last):  # a number stays with its unit: $20 / per month, 3.5% / discount
-                penalty += BAD_AFTER
+            elif (last[:1].isdigit() or last[:1] in "$€£¥") and _NUMBER.fullmatch(last):
+                penalty += BAD_AFTER  # a number stays with its unit: $20 / per month, 3.5% / discount
             elif last in copulas and not _first_word(nxt).endswith(participles):
                 pass  # a copula: its predicate may go to the next line (only an auxiliary binds its verb)
             elif last in after:
@@ -130,16 +134,18 @@ def _breaks(chunks: Sequence[Chunk], words: Sequence[Word], preset: Preset) -> l
             elif _first_word(nxt) in before:
                 bonus += GOOD_BEFORE
             if (
-                k > 0 and not chunks[k - 1].sentence_end and chunk.text[:1].isupper() and nxt.text[:1].isupper()
-                and _last_word(chunk) != "i" and " " not in chunk.text
+                k > 0 and text[:1].isupper() and nxt.text[:1].isupper() and not chunks[k - 1].sentence_end
+                and " " not in text and _last_word(chunk) != "i"
             ):
                 penalty += NAME
         if particles and words[nxt.first].text.strip() in particles:
             penalty += PARTICLE
         if depth:  # keep a bracketed label or a 「quotation」 whole where the limits allow
             penalty += BAD_AFTER
-        result.append(_Break(CUE_END[reason] - bonus + penalty, LINE_BREAK[reason] - bonus / 2 + penalty, reason))
-    return result
+        cue_costs.append(CUE_END[reason] - bonus + penalty)
+        line_costs.append(LINE_BREAK[reason] - bonus / 2 + penalty)
+        reasons.append(reason)
+    return cue_costs, line_costs, reasons
 
 
 class _Plan:
@@ -150,32 +156,43 @@ class _Plan:
         self.preset = preset
         n = len(chunks)
         self.n = n
-        self.widths = [preset.measure(c.text) for c in chunks]
-        self.seps = [preset.measure(c.sep) if k else 0.0 for k, c in enumerate(chunks)]
-        prefix = [0.0]
-        for k in range(n):
-            prefix.append(prefix[-1] + self.seps[k] + self.widths[k])
-        self.prefix = prefix
-        self.starts = [c.start_ms for c in chunks]
-        self.ends = [c.end_ms for c in chunks]
+        self.widths: list[float]
+        self.seps: list[float]
+        if preset.width == "chars":  # Preset.measure, inline for the usual count
+            self.widths = [len(c.text) for c in chunks]
+            self.seps = [len(c.sep) for c in chunks]
+        else:
+            self.widths = [preset.measure(c.text) for c in chunks]
+            self.seps = [preset.measure(c.sep) for c in chunks]
+        if n:
+            self.seps[0] = 0
+        self.prefix = prefix = [0.0]
+        for sep, width in zip(self.seps, self.widths):
+            prefix.append(prefix[-1] + sep + width)
+        self.starts = starts = [c.start_ms for c in chunks]
+        self.ends = ends = [c.end_ms for c in chunks]
         # when each chunk's last spoken token starts (a zero-length mark only where nothing else is)
         self.last_starts = [
-            max((w.start_ms for w in words[c.first : c.last + 1] if w.end_ms > w.start_ms), default=c.start_ms)
+            c.start_ms if c.first == c.last
+            else max((w.start_ms for w in words[c.first : c.last + 1] if w.end_ms > w.start_ms), default=c.start_ms)
             for c in chunks
         ]
-        self.breaks = _breaks(chunks, words, preset)
+        self.end_costs, self.line_costs, self.reasons = _breaks(chunks, words, preset)
+        self.end_costs.append(0.0)
         # A cue may start at chunk k only after everything before it has ended
         # (and strictly after the chunk before starts): otherwise two cues overlap.
-        self.allowed = [True] * (n + 1)
-        self.forced = [False] * (n + 1)
+        self.allowed = allowed = [True] * (n + 1)
+        self.forced = forced = [False] * (n + 1)
+        pause_break = preset.pause_break_ms
         latest = -1
         for k in range(1, n):
-            latest = max(latest, self.ends[k - 1])
-            self.allowed[k] = self.starts[k] >= latest and self.starts[k] > self.starts[k - 1]
-            self.forced[k] = self.allowed[k] and self.starts[k] - self.ends[k - 1] >= preset.pause_break_ms
-        self.one_word = [len(c.text.split()) == 1 for c in chunks]
-        self.line_costs = [b.line_cost for b in self.breaks]
-        self.end_costs = [b.cost for b in self.breaks] + [0.0]
+            before = ends[k - 1]
+            if before > latest:
+                latest = before
+            start = starts[k]
+            allowed[k] = ok = start >= latest and start > starts[k - 1]
+            forced[k] = ok and start - before >= pause_break
+        self.one_word = [c.text.isalnum() or len(c.text.split()) == 1 for c in chunks]
         # The preset's numbers as plain attributes: the inner loops read them ~10^5 times.
         self.limit = float(preset.max_chars_per_line)
         self.min_gap = preset.min_gap_ms
@@ -183,9 +200,7 @@ class _Plan:
         self.good_pause = preset.good_pause_ms
         self.max_cps = preset.max_cps
         self.forced_stops: set[int] = set()  # where solve() had to end a cue past the limits
-        self.sentences = [0]  # prefix count of chunks that end a sentence
-        for chunk in chunks:
-            self.sentences.append(self.sentences[-1] + chunk.sentence_end)
+        self.sentences = [0, *accumulate(c.sentence_end for c in chunks)]  # prefix count of sentence ends
 
     def width(self, i: int, j: int) -> float:
         """The width of chunks i..j-1 on one line."""
@@ -210,15 +225,20 @@ class _Plan:
         """The best single line break in chunks i..j-1 (the common case, kept fast)."""
         prefix, seps, limit, costs = self.prefix, self.seps, self.limit, self.line_costs
         best: tuple[float, tuple[int, ...]] | None = None
-        # From the last split point back: the bottom line grows, the top shrinks.
-        for s in range(j - 1, i, -1):
+        # From the last split point whose top line fits, back: the bottom line grows, the top shrinks.
+        base = prefix[i] + seps[i]
+        first = min(j - 1, bisect_right(prefix, base + limit, i, j) - 1)
+        for s in range(first, i, -1):
             bottom = prefix[j] - prefix[s] - seps[s]
             if bottom > limit:
                 break
             top = prefix[s] - prefix[i] - seps[i]
-            if top > limit:
-                continue
-            cost = costs[s - 1] + balance_cost(top, bottom, limit) + (SHORT_TOP if s - i == 1 else 0.0)
+            # costs.balance_cost, inline
+            balance = (
+                LONG_TOP_STEP + (top - bottom) / limit * LONG_TOP_SLOPE if top > bottom
+                else (bottom - top) / limit * SHORT_TOP_SLOPE
+            )
+            cost = costs[s - 1] + balance + (SHORT_TOP if s - i == 1 else 0.0)
             if best is None or cost < best[0]:
                 best = (cost, (s,))
         return best
@@ -235,7 +255,7 @@ class _Plan:
             if rest is None:
                 continue
             bottom = self.width(s, j) if count == 2 else top  # balance is judged on the last pair
-            cost = self.breaks[s - 1].line_cost + balance_cost(top, bottom, limit) + (SHORT_TOP if s - i == 1 else 0.0)
+            cost = self.line_costs[s - 1] + balance_cost(top, bottom, limit) + (SHORT_TOP if s - i == 1 else 0.0)
             cost += rest[0]
             if best is None or cost < best[0]:
                 best = (cost, (s, *rest[1]))
@@ -250,6 +270,7 @@ class _Plan:
         allowed, forced, sentences, end_costs = self.allowed, self.forced, self.sentences, self.end_costs
         min_gap, linger, max_cps = self.min_gap, self.linger, self.max_cps
         one_word, good_pause = self.one_word, self.good_pause
+        limit, two_lines, two_only = self.limit, self._two_lines, preset.max_lines == 2
         best = [INF] * (n + 1)
         back: list[tuple[int, tuple[int, ...]]] = [(-1, ())] * (n + 1)
         best[0] = 0.0
@@ -261,34 +282,45 @@ class _Plan:
             # What every cue ending here costs whatever its start: CUE_COST and its end.
             fixed = CUE_COST + end_costs[j - 1]
             room_limit: float = starts[j] - min_gap if j < n else INF
-            i = j - 1
-            while i >= 0:
-                if ends[i] > latest:
-                    latest = ends[i]
-                width = prefix[j] - prefix[i] - seps[i]
-                if j - i > 1 and (forced[i + 1] or width > capacity or latest - starts[i] > max_ms):
+            top_j = prefix[j]
+            best_j = best[j]
+            for i in range(j - 1, -1, -1):
+                end = ends[i]
+                if end > latest:
+                    latest = end
+                width = top_j - prefix[i] - seps[i]
+                if i < j - 1 and (forced[i + 1] or width > capacity or latest - starts[i] > max_ms):
                     break
-                if allowed[i] and best[i] + fixed < best[j]:
+                cost = best[i] + fixed
+                if cost < best_j and allowed[i]:
                     # The rest of the cue's cost: sentences inside it, reading speed, an orphan.
-                    cost = best[i] + fixed + INNER_SENTENCE * (sentences[j - 1] - sentences[i])
+                    cost += INNER_SENTENCE * (sentences[j - 1] - sentences[i])
                     room_end: float = latest + linger
                     if room_limit < room_end:
                         room_end = room_limit
                     shown_ms = (room_end if room_end > latest else latest) - starts[i]
-                    cost += reading_speed_cost(width / (shown_ms if shown_ms > 1 else 1) * 1000, max_cps)
-                    if j - i == 1 and one_word[i] and not (
+                    cps = width / (shown_ms if shown_ms > 1 else 1) * 1000  # costs.reading_speed_cost, inline
+                    if cps > max_cps:
+                        cost += SPEED_STEP + SPEED_SLOPE * (cps / max_cps - 1)
+                    if i == j - 1 and one_word[i] and not (
                         (i == 0 or starts[i] - ends[i - 1] >= good_pause) and (j == n or starts[j] - latest >= good_pause)
                     ):
                         cost += ORPHAN
                     # Line costs are never negative, so lay the lines out only for a cue that
                     # could still win (a finite best[j] means a fitting cue was found already).
-                    if cost < best[j]:
-                        laid = self.lines(i, j) if j - i > 1 else (0.0, ())
+                    if cost < best_j:
+                        if width <= limit or i == j - 1:  # one line: the cheapest layout, the usual one
+                            found = True
+                            best_j = cost
+                            back[j] = (i, ())
+                            continue
+                        laid = two_lines(i, j) if two_only else self.lines(i, j)
                         if laid is not None:
                             found = True
-                            if cost + laid[0] < best[j]:
-                                best[j], back[j] = cost + laid[0], (i, laid[1])
-                i -= 1
+                            if cost + laid[0] < best_j:
+                                best_j = cost + laid[0]
+                                back[j] = (i, laid[1])
+            best[j] = best_j
             if not found:
                 # Overlapping timestamps leave no cue within the limits: take the
                 # nearest place a cue may start, whatever the length.
@@ -415,8 +447,8 @@ def segment(words: Sequence[Word], *, preset: Preset | PresetChoice | str | None
         edges = [i, *splits, j]
         shown = tuple(tuple(chunks[a:b]) for a, b in zip(edges, edges[1:]))
         lines = tuple(join_chunks(line) for line in shown)
-        line_reasons = tuple(plan.breaks[s - 1].reason for s in splits)
-        reason = plan.breaks[j - 1].reason if j < len(chunks) else "end"
+        line_reasons = tuple(plan.reasons[s - 1] for s in splits)
+        reason = plan.reasons[j - 1] if j < len(chunks) else "end"
         if reason == "length" and _duration_bound(plan, i, j):
             reason = "duration"
         reason = divided or reason

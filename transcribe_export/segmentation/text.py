@@ -89,7 +89,7 @@ def _unspaced(ch: str) -> bool:
     return _UNSPACED.match(ch) is not None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)  # not frozen: a frozen dataclass is slower to build, and one is built per punctuation token
 class _Pair:
     """What a rule sees: the previous display text, this token, and their timing."""
 
@@ -294,7 +294,12 @@ def chunk_words(words: Sequence[Word], language: str = "en") -> list[Chunk]:
 
 
 def _chunk(parts: list[str], sep: str, first: int, last: int, starts: list[int], end_ms: int) -> Chunk:
-    text = _WHITESPACE.sub(" ", "".join(parts)).strip()
+    text = parts[0] if len(parts) == 1 else "".join(parts)
+    if "  " in text:  # display_token left single spaces only; joined parts may put two together
+        text = _WHITESPACE.sub(" ", text)
+    text = text.strip()
+    if text[-1:].isalnum():  # most chunks are a plain word: it ends neither a sentence nor a clause
+        return Chunk(text, first, last, starts[first], end_ms, sep)
     return Chunk(text, first, last, starts[first], end_ms, sep, *_ends(text))
 
 
