@@ -69,6 +69,8 @@ def is_rtl(text: str) -> bool:
     >>> is_rtl("«مرحبا» world"), is_rtl("3 שלום"), is_rtl("hello مرحبا"), is_rtl("123.")
     (True, True, False, False)
     """
+    if text.isascii():
+        return False  # no right-to-left letter in it (the usual line: checked in constant time)
     from unicodedata import bidirectional
 
     for ch in text:

@@ -272,6 +272,7 @@ class _Plan:
         one_word, good_pause = self.one_word, self.good_pause
         limit, two_lines, two_only = self.limit, self._two_lines, preset.max_lines == 2
         best = [INF] * (n + 1)
+        wide = pause = scanned = 0  # the first chunk a cue may start at: for its width, for the pauses inside it
         back: list[tuple[int, tuple[int, ...]]] = [(-1, ())] * (n + 1)
         best[0] = 0.0
         for j in range(1, n + 1):
@@ -284,15 +285,24 @@ class _Plan:
             room_limit: float = starts[j] - min_gap if j < n else INF
             top_j = prefix[j]
             best_j = best[j]
-            for i in range(j - 1, -1, -1):
+            # How far back a cue ending here may start: it holds no forced break (a long pause) and
+            # fits the lines (both only narrow as j grows, so the bound only moves forward). A cue of
+            # one chunk is always tried.
+            while wide < j - 1 and top_j - prefix[wide] - seps[wide] > capacity:
+                wide += 1
+            while scanned < j:  # the last forced break before j (j itself may have been skipped)
+                if forced[scanned]:
+                    pause = scanned
+                scanned += 1
+            for i in range(j - 1, min(max(wide, pause), j - 1) - 1, -1):
                 end = ends[i]
                 if end > latest:
                     latest = end
-                width = top_j - prefix[i] - seps[i]
-                if i < j - 1 and (forced[i + 1] or width > capacity or latest - starts[i] > max_ms):
-                    break
+                if latest - starts[i] > max_ms and i < j - 1:
+                    break  # the cue would last too long
                 cost = best[i] + fixed
                 if cost < best_j and allowed[i]:
+                    width = top_j - prefix[i] - seps[i]
                     # The rest of the cue's cost: sentences inside it, reading speed, an orphan.
                     cost += INNER_SENTENCE * (sentences[j - 1] - sentences[i])
                     room_end: float = latest + linger
