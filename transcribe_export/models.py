@@ -103,8 +103,13 @@ class Word:
         _SET_TEXT(self, text)
         _SET_START(self, start)
         _SET_END(self, end)
-        _SET_START_MS(self, to_ms(start))
-        _SET_END_MS(self, to_ms(end))
+        # to_ms, inline for the usual time (a float near no tie; see to_ms): 40% of a word's cost otherwise.
+        scaled = start * 1000
+        whole = round(scaled)
+        _SET_START_MS(self, whole if -_NEAR_HALF < scaled - whole < _NEAR_HALF and scaled >= 0 else to_ms(start))
+        scaled = end * 1000
+        whole = round(scaled)
+        _SET_END_MS(self, whole if -_NEAR_HALF < scaled - whole < _NEAR_HALF and scaled >= 0 else to_ms(end))
 
     @property
     def is_punctuation(self) -> bool:
@@ -116,6 +121,7 @@ class Word:
         return {"word": self.text, "start": self.start, "end": self.end}
 
 
+_NEAR_HALF = 0.5 - 1e-6  # closer than this to a whole millisecond: no tie, round() is exact
 _SET_TEXT, _SET_START, _SET_END, _SET_START_MS, _SET_END_MS = (
     Word.__dict__[name].__set__ for name in ("text", "start", "end", "start_ms", "end_ms")
 )

@@ -148,7 +148,7 @@ def order_words(words: Sequence[Word]) -> tuple[tuple[Word, ...], bool]:
     ((Word(text='a', start=0, end=1), Word(text='b', start=1, end=2), Word(text='b', start=1, end=2)), True)
     """
     starts = [w.start_ms for w in words]
-    reordered = any(later < earlier for earlier, later in zip(starts, starts[1:]))
+    reordered = starts != sorted(starts)  # sorting a sorted list is one pass in C
     if not reordered:
         return tuple(words), False
     return tuple(words[i] for i in sorted(range(len(words)), key=starts.__getitem__)), True

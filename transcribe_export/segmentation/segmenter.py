@@ -179,6 +179,7 @@ class _Plan:
         ]
         self.end_costs, self.line_costs, self.reasons = _breaks(chunks, words, preset)
         self.end_costs.append(0.0)
+        self.cheapest_line = min(self.line_costs, default=0.0)  # a bound: no line break costs less
         # A cue may start at chunk k only after everything before it has ended
         # (and strictly after the chunk before starts): otherwise two cues overlap.
         self.allowed = allowed = [True] * (n + 1)
@@ -224,24 +225,27 @@ class _Plan:
     def _two_lines(self, i: int, j: int) -> tuple[float, tuple[int, ...]] | None:
         """The best single line break in chunks i..j-1 (the common case, kept fast)."""
         prefix, seps, limit, costs = self.prefix, self.seps, self.limit, self.line_costs
-        best: tuple[float, tuple[int, ...]] | None = None
+        cheapest = self.cheapest_line
+        best_cost, best_split = INF, 0
         # From the last split point whose top line fits, back: the bottom line grows, the top shrinks.
-        base = prefix[i] + seps[i]
-        first = min(j - 1, bisect_right(prefix, base + limit, i, j) - 1)
-        for s in range(first, i, -1):
-            bottom = prefix[j] - prefix[s] - seps[s]
+        top_i, end = prefix[i] + seps[i], prefix[j]
+        for s in range(min(j - 1, bisect_right(prefix, top_i + limit, i, j) - 1), i, -1):
+            bottom = end - prefix[s] - seps[s]
             if bottom > limit:
                 break
             top = prefix[s] - prefix[i] - seps[i]
-            # costs.balance_cost, inline
-            balance = (
-                LONG_TOP_STEP + (top - bottom) / limit * LONG_TOP_SLOPE if top > bottom
-                else (bottom - top) / limit * SHORT_TOP_SLOPE
-            )
-            cost = costs[s - 1] + balance + (SHORT_TOP if s - i == 1 else 0.0)
-            if best is None or cost < best[0]:
-                best = (cost, (s,))
-        return best
+            if top > bottom:  # costs.balance_cost, inline
+                cost = costs[s - 1] + (LONG_TOP_STEP + (top - bottom) / limit * LONG_TOP_SLOPE)
+            else:
+                balance = (bottom - top) / limit * SHORT_TOP_SLOPE
+                if balance + cheapest >= best_cost:
+                    break  # the bottom line only grows from here, and its cost with it
+                cost = costs[s - 1] + balance
+            if s - i == 1:
+                cost += SHORT_TOP
+            if cost < best_cost:
+                best_cost, best_split = cost, s
+        return (best_cost, (best_split,)) if best_split else None
 
     def _split(self, i: int, j: int, count: int, limit: float) -> tuple[float, tuple[int, ...]] | None:
         if count == 1:
@@ -305,6 +309,8 @@ class _Plan:
                     width = top_j - prefix[i] - seps[i]
                     # The rest of the cue's cost: sentences inside it, reading speed, an orphan.
                     cost += INNER_SENTENCE * (sentences[j - 1] - sentences[i])
+                    if cost >= best_j:
+                        continue  # costs only grow from here
                     room_end: float = latest + linger
                     if room_limit < room_end:
                         room_end = room_limit

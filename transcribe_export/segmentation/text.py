@@ -213,6 +213,9 @@ def uses_own_spacing(texts: Sequence[str]) -> bool:
     >>> uses_own_spacing(["Hello", " world", ","]), uses_own_spacing(["Hello", "world"])
     (True, False)
     """
+    firsts = "".join([t[:1] for t in texts[1:]])
+    if " " not in firsts and firsts.isprintable():
+        return False  # no token starts with white space (printable excludes every white space but " ")
     return any(t[:1].isspace() for t in texts[1:])
 
 
@@ -238,7 +241,7 @@ def chunk_words(words: Sequence[Word], language: str = "en") -> list[Chunk]:
     blank tokens gives a chunk with empty text.
     """
     table = language_table(language)
-    shown = [display_token(w.text) for w in words]
+    shown = [t if t.isprintable() and "  " not in t else display_token(t) for t in [w.text for w in words]]
     own_spacing = uses_own_spacing(shown)
     starts = [w.start_ms for w in words]
     ends = [w.end_ms for w in words]
@@ -257,8 +260,17 @@ def chunk_words(words: Sequence[Word], language: str = "en") -> list[Chunk]:
         elif own_spacing:
             joint = SPACE if text[:1].isspace() else GLUE
         elif prev[-1].isalnum() and stripped[0].isalnum() and prev[-1] < _FAST_PATH_BELOW and stripped[0] < _FAST_PATH_BELOW:
-            # Two plain words (the usual case): no rule but "one space" can apply.
-            joint = SPACE
+            # Two plain words (the usual case): no rule but "one space" can apply. The open chunk
+            # closes and this word opens the next: what the code below does, in fewer steps.
+            if len(parts) == 1 and parts[0][-1:].isalnum():  # _chunk's usual case: one plain word
+                chunks.append(Chunk(parts[0], first, index - 1, starts[first], end_ms, sep))
+            else:
+                chunks.append(_chunk(parts, sep, first, index - 1, starts, end_ms))
+            parts = [stripped]
+            first, end_ms, sep = index, ends[index], " "
+            before, prev = prev, stripped
+            before_index, prev_index = prev_index, index
+            continue
         else:
             pair = _Pair(
                 before=before,
