@@ -198,21 +198,33 @@ def test_an_option_given_twice_is_refused_not_half_ignored(args: list[str], tmp_
 
 NETWORK_AND_STATE = ("requests", "urllib3", "http.server", "sqlite3", "transcribe_export.emulate.server",
                      "transcribe_export.collect.client", "transcribe_export.run.state")
+# What only some paths need, and costs start-up: checksums and the state file's fingerprint (export),
+# click's "did you mean" suggestions (a mistyped option) and its progress bar (a terminal).
+NOT_AT_START_UP = ("hashlib", "difflib", "click._termui_impl")
 
 
 @pytest.mark.parametrize(
     "args",
-    [["--help"], ["export", "--help"], ["convert", str(SAMPLES / "product-demo.sse"), "-f", "srt"], ["check", str(ROOT / "tests" / "check" / "clean.vtt")]],
-    ids=["help", "export-help", "convert", "check"],
+    [
+        ["--help"], ["export", "--help"], ["convert", str(SAMPLES / "product-demo.sse"), "-f", "srt"],
+        ["check", str(ROOT / "tests" / "check" / "clean.vtt")], ["review", "TRANSCRIPT"],
+    ],
+    ids=["help", "export-help", "convert", "check", "review"],
 )
 def test_commands_that_need_no_network_never_load_it(args: list[str], tmp_path: Path) -> None:
     # In a fresh interpreter: the command runs, then we look at what it imported.
+    if args[0] == "review":  # a transcript to review, made first in another process
+        subprocess.run([sys.executable, "-m", "transcribe_export", "convert", str(SAMPLES / "product-demo.sse"), "-f", "json",
+                        "-o", str(tmp_path / "in")], check=True, capture_output=True)
+        args = ["review", str(tmp_path / "in" / "product-demo.json")]
     code = (
         "import sys\n"
         "from transcribe_export.cli import main\n"
-        f"args = {args!r} + (['-o', {str(tmp_path)!r}] if {args!r}[0] == 'convert' else [])\n"
+        f"args = {args!r} + (['-o', {str(tmp_path / 'out')!r}] if {args!r}[0] in ('convert', 'review') else [])\n"
         "try:\n    main(args, standalone_mode=False)\nexcept SystemExit:\n    pass\n"
-        f"print(sorted(m for m in {NETWORK_AND_STATE!r} if m in sys.modules))\n"
+        f"print(sorted(m for m in {NETWORK_AND_STATE + NOT_AT_START_UP!r} if m in sys.modules))\n"
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip().splitlines()[-1] == "[]", done.stdout
+    if args[0] in ("convert", "review"):
+        assert any((tmp_path / "out").iterdir())  # the command did its work

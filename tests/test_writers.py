@@ -102,6 +102,14 @@ def test_json_validates_and_keeps_every_token() -> None:
     assert document["segments"][1]["start"] == 3.25
 
 
+def test_json_text_is_json_dumps_of_the_transcript_dict() -> None:
+    # render_json writes its segments by hand (speed); json itself, from transcript_dict, must agree.
+    from transcribe_export.write.transcript_json import transcript_dict
+
+    for t in (transcript(), transcript([("日本語", "です"), ("مرحبا.",), ('"q" \\ \u2028',)])):
+        assert json.loads(render_json(t)) == json.loads(json.dumps(transcript_dict(t), ensure_ascii=False))
+
+
 def test_json_keeps_raw_numbers_as_received() -> None:
     word = Word("x", 1, 2.5)
     t = Transcript("s", "completed", None, None, (word,), (Cue(1000, 2500, ("x",), (word,)),), {"algorithm": "t"})

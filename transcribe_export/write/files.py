@@ -12,10 +12,8 @@ plain names keep that true on case-insensitive file systems too.
 
 from __future__ import annotations
 
-import hashlib
 import os
 import re
-import secrets
 from pathlib import Path
 from typing import Callable, Mapping
 
@@ -44,6 +42,8 @@ def safe_name(stream_id: str) -> str:
     readable = _UNSAFE.sub("_", stream_id).strip("._")[:60] or "stream"
     if _reserved(readable):
         readable = "_" + readable
+    import hashlib  # only for an unsafe id: start-up of every command imports this module
+
     digest = hashlib.sha256(stream_id.encode("utf-8", "surrogatepass")).hexdigest()[:16]
     return f"{readable}~{digest}"
 
@@ -53,7 +53,7 @@ _TEMPORARY = re.compile(r"\..+\.[0-9a-f]{8}\.tmp")
 
 
 def _temporary_name(path: Path) -> str:
-    return f".{path.name}.{secrets.token_hex(4)}.tmp"
+    return f".{path.name}.{os.urandom(4).hex()}.tmp"  # secrets.token_hex(4), without its import of hashlib
 
 
 def remove_stale_temporaries(folder: Path) -> list[str]:

@@ -12,6 +12,7 @@ described by the JSON Schema shipped at ``transcribe_export/schema/``.
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from typing import Any
 
 from transcribe_export._version import __version__
@@ -89,7 +90,11 @@ def render_json(transcript: Transcript, *, timeline: dict[str, Any] | None = Non
     is several times slower on an hour of words; this layout stays readable
     and uses the C encoder for every item.
     """
-    document = transcript_dict(transcript, words=False, timeline=timeline)
+    cues = transcript.cues
+    texts = [join_lines(cue.lines) for cue in cues]
+    # Every key but the segments from transcript_dict (with no cues); the segments are written here.
+    document = transcript_dict(replace(transcript, cues=()), words=False, timeline=timeline)
+    document["text"] = join_lines(texts)
     words = [_word(w) for w in transcript.words]
     # One flat list of pieces, joined once: a ten-hour transcript is tens of megabytes, and every
     # intermediate string (a list's body, then its line) would hold another copy of it.
@@ -107,17 +112,22 @@ def render_json(transcript: Transcript, *, timeline: dict[str, Any] | None = Non
                 parts.append("\n  ]")
             else:
                 parts.append('  "tokens": []')
-        elif key == "segments" and value:
+        elif key == "segments" and cues:
             parts.append('  "segments": [\n    ')
             position = 0
-            for index, (segment, cue) in enumerate(zip(value, transcript.cues)):
+            for index, cue in enumerate(cues):
                 count = len(cue.words)
-                del segment["words"]
                 if index:
                     parts.append(",\n    ")
-                parts.append(f'{_dumps(segment)[:-1]}, "words": [{", ".join(words[position : position + count])}]}}')
+                # transcript_dict's segment, as json writes it (a test holds the two together)
+                parts.append(
+                    f'{{"id": {index}, "start": {cue.start_ms / 1000!r}, "end": {cue.end_ms / 1000!r}, '
+                    f'"text": {_string(texts[index])}, "lines": [{", ".join(map(_string, cue.lines))}], '
+                    f'"break_reason": {_string(cue.reason)}, '
+                    f'"line_break_reasons": [{", ".join(map(_string, cue.line_reasons))}], '
+                    f'"words": [{", ".join(words[position : position + count])}]}}'
+                )
                 position += count
-            value.clear()
             parts.append("\n  ]")
         elif isinstance(value, list) and value:
             body = ",\n    ".join(_dumps(item) for item in value)
