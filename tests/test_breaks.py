@@ -4,8 +4,10 @@ Each case is a sentence too long for one line, so a break must fall somewhere; t
 assertion names the place it must not fall (a word and the one after it kept together),
 or where it should. The rules are the Netflix "Line Treatment" ones (docs/caption-rules.md §1.1).
 
-Known and left out (no part-of-speech tagging): an adjective before its noun ("nuevas /
-plantillas"), and German names, since every German noun is capitalized ("Maria / Schmidt").
+English adjectives before their noun are guessed (a list of common ones and adjective endings).
+Known and left out (no part-of-speech tagging): an adjective before its noun in the other
+languages ("nuevas / plantillas"), and German names, since every German noun is capitalized
+("Maria / Schmidt").
 """
 
 from __future__ import annotations
@@ -55,6 +57,10 @@ KEPT_TOGETHER = [
     ("netflix-en", "The subscription costs 20 dollars per month and includes unlimited exports for every user", "20"),
     ("netflix-en", "We recorded the whole presentation with Maria Gonzalez from the product team last Tuesday", "Maria"),
     ("netflix-en", "The quick overview shows you how to add subtitles in several languages to your videos", "several"),
+    # an adjective and its noun (each case broke between them before the rule)
+    ("netflix-en", "Captions provide important audio information in a text format for the viewers", "important"),
+    ("netflix-en", "We built a simple tool that turns your long recordings into short social clips", "long"),
+    ("netflix-en", "The final export includes accessible subtitles and a detailed transcript of the call", "final"),
     # Spanish
     ("netflix-es", "Después escriban el guion o péguenlo desde un documento que ya tengan en su computadora", "un"),
     ("netflix-es", "El asistente sugiere frases más cortas y más claras para que su video sea fácil de seguir", "más"),

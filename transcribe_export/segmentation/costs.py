@@ -20,7 +20,7 @@ from __future__ import annotations
 import math
 
 __all__ = [
-    "AFTER_ARTICLE", "BAD_AFTER", "CUE_COST", "CUE_END", "FORCED", "GOOD_BEFORE", "INNER_SENTENCE", "LINE_BREAK",
+    "ADJECTIVE", "AFTER_ARTICLE", "BAD_AFTER", "CUE_COST", "CUE_END", "FORCED", "GOOD_BEFORE", "INNER_SENTENCE", "LINE_BREAK",
     "LONG_TOP_SLOPE", "LONG_TOP_STEP", "NAME", "ORPHAN", "PARTICLE", "SHORT_TOP", "SHORT_TOP_SLOPE", "SPEED_SLOPE",
     "SPEED_STEP", "balance_cost", "pause_bonus", "reading_speed_cost",
 ]
@@ -51,6 +51,11 @@ AFTER_ARTICLE = 75.0
 #: A break right before a Japanese or Chinese particle, which belongs to the
 #: word before it (Netflix Chinese guide: no particle alone on a line).
 PARTICLE = 45.0
+
+#: A break between an adjective and the content word after it, most likely its noun (N-GEN
+#: "Line Treatment": do not separate a noun from its adjective). Lower than BAD_AFTER: the
+#: adjective is guessed from a word list and endings.
+ADJECTIVE = 20.0
 
 #: A break between two capitalised words, likely a first and a last name
 #: (N-GEN "Line Treatment"; DCMP: a name or title from its name).

@@ -59,6 +59,16 @@ _EN_AUXILIARIES = (
     "haven't hasn't hadn't shouldn't not to"
 )
 
+# Adjectives come before their noun in English: a break between them splits a noun phrase (N-GEN
+# "Line Treatment": do not separate a noun from its adjective). Without a tagger, an adjective is a
+# common one or a word with an adjective's ending; the segmenter then looks at the next word too.
+_EN_ADJECTIVES = (
+    "new good high different important small large big long great little old other same right own early young "
+    "major public bad best better full special easy clear free real whole strong certain social local late hard low "
+    "main short true wrong simple open fast slow huge tiny"
+)
+_EN_ADJECTIVE_ENDINGS = ("al", "ful", "ous", "ive", "able", "ible", "ic", "less", "ary", "ish")
+
 _ES_ARTICLES = (
     "el la los las un una unos unas lo al del mi tu su mis tus sus nuestro nuestra nuestros nuestras "
     "este esta estos estas ese esa esos esas aquel aquella cada algún alguna algunos algunas ningún ninguna "
@@ -179,6 +189,9 @@ class Language:
         no_break_after: lower-case words a break should not come right after (articles included).
         break_before: lower-case words a break may well come right before (a new phrase starts).
         particles: words that belong to the word before them (no break right before one).
+        adjectives: where adjectives come before nouns, common ones: no break between one and the
+            content word after it (a noun, most likely).
+        adjective_endings: endings that mark a longer word as an adjective, for the same rule.
         unspaced: code point ranges of a script written without spaces between words.
         nbsp_before: marks that take a no-break space before them (French ``?`` ``!`` ``:`` ``;`` ``»``).
         nbsp_after: marks that take a no-break space after them (French ``«``).
@@ -192,6 +205,8 @@ class Language:
     no_break_after: frozenset[str] = frozenset()
     break_before: frozenset[str] = frozenset()
     particles: frozenset[str] = frozenset()
+    adjectives: frozenset[str] = frozenset()
+    adjective_endings: tuple[str, ...] = ()
     unspaced: tuple[tuple[int, int], ...] = ()
     nbsp_before: str = ""
     nbsp_after: str = ""
@@ -213,6 +228,8 @@ LANGUAGES: dict[str, Language] = {
             articles=_words(_EN_ARTICLES),
             no_break_after=_words(_EN_ARTICLES, _EN_PREPOSITIONS, _EN_CONJUNCTIONS, _EN_PRONOUNS, _EN_AUXILIARIES),
             break_before=_words(_EN_PREPOSITIONS, _EN_CONJUNCTIONS, "which who whom whose where"),
+            adjectives=_words(_EN_ADJECTIVES),
+            adjective_endings=_EN_ADJECTIVE_ENDINGS,
         ),
         Language(
             "es",

@@ -37,6 +37,7 @@ from typing import Sequence
 
 from transcribe_export.models import Chunk, Cue, Word
 from transcribe_export.segmentation.costs import (
+    ADJECTIVE,
     AFTER_ARTICLE,
     BAD_AFTER,
     CUE_COST,
@@ -92,6 +93,7 @@ def _breaks(chunks: Sequence[Chunk], words: Sequence[Word], preset: Preset) -> t
     after, articles, before, particles = table.no_break_after, table.articles, table.break_before, table.particles
     copulas = frozenset(COPULAS.get(table.code, "").split())
     participles = PARTICIPLE_ENDINGS.get(table.code, ())
+    adjectives, adjective_endings = table.adjectives, table.adjective_endings
     good_pause = preset.good_pause_ms
     cue_costs: list[float] = []
     line_costs: list[float] = []
@@ -131,6 +133,11 @@ def _breaks(chunks: Sequence[Chunk], words: Sequence[Word], preset: Preset) -> t
                 penalty += BAD_AFTER
             else:
                 following = nxt.text.lower() if nxt.text.isalnum() else _first_word(nxt)
+                if (
+                    (last in adjectives or len(last) > 4 and last.endswith(adjective_endings))
+                    and following.isalpha() and following not in after and following not in before
+                ):
+                    penalty += ADJECTIVE  # an adjective, then a content word: most likely its noun
                 if last in copulas:
                     if not following.endswith(participles):
                         pass  # a copula: its predicate may go to the next line (only an auxiliary binds its verb)
