@@ -39,7 +39,7 @@ from transcribe_export.scripts import CJK_RANGES
 
 __all__ = [
     "COPULAS", "FALLBACK", "LANGUAGES", "PARTICIPLE_ENDINGS", "UNSPACED_RANGES", "Detection", "Language", "detect_language",
-    "identify", "language",
+    "identify", "identify_so_far", "language",
 ]
 
 _EN_ARTICLES = (
@@ -349,13 +349,20 @@ def _weights() -> dict[str, dict[str, float]]:
     return _WEIGHTS
 
 
+#: where ``identify`` decides: the first of these word counts at which it is sure (then ``_SAMPLE``).
+_CHECKPOINTS = (50, 100, 200, 400, 800, 1600, _SAMPLE)
+
+
 def identify(texts: Iterable[str]) -> Detection:
     """The language of a session's words: its script where that tells (kana, Han, Hangul, Arabic, Hebrew),
     else the function words of the languages written in Latin or Cyrillic script.
 
-    It reads the first :data:`_SAMPLE` words. Sure enough means at least 3 function words, and the winner's score at least
-    twice the next language's; otherwise the fallback (``other``), which the
-    generic preset cuts. The confidence is the winner's share of all the scores.
+    It reads the words up to the first of 50, 100, 200, 400, 800, 1,600 and 3,000 where it is sure, so the
+    answer depends on those words only: ``follow`` knows it as soon as they have arrived, and it is the
+    answer the whole session gives. Sure enough means at least 3 function words, and the winner's
+    score at least twice the next language's; otherwise, at 3,000 words or the session's end, the
+    fallback (``other``), which the generic preset cuts. The confidence is the winner's share of all
+    the scores.
 
     >>> identify(["今日", "は"]).language, identify(["今天", "好"]).language, identify(["안녕하세요"]).language
     ('ja', 'zh', 'ko')
@@ -365,12 +372,28 @@ def identify(texts: Iterable[str]) -> Detection:
     >>> identify(["Hello"]).language
     'other'
     """
+    found = identify_so_far(texts, complete=True)
+    assert found is not None  # a complete session always gets an answer
+    return found
+
+
+def identify_so_far(texts: Iterable[str], *, complete: bool) -> Detection | None:
+    """:func:`identify` on the words that have arrived: ``None`` while it can't be sure it has
+    the answer the whole session will give (``complete``: no more words will come).
+
+    >>> identify_so_far(["Hello", "there"], complete=False) is None
+    True
+    >>> identify_so_far(("the cat and the dog " * 10).split(), complete=False).language
+    'en'
+    """
     scripts: dict[str, int] = {}
     letters = 0
     weights = _weights()
     scores: dict[str, float] = {}
     candidates = [lang for lang in LANGUAGES.values() if lang.detect]
+    count = 0
     for text in islice(texts, _SAMPLE):
+        count += 1
         for ch in text:
             if not ch.isalpha():
                 continue
@@ -385,6 +408,16 @@ def identify(texts: Iterable[str]) -> Detection:
         for part in text.lower().replace("’", "'").split("'"):
             for language, share in weights.get(part.strip(".,;:!?¿¡\"«»()[]…-–—"), {}).items():
                 scores[language] = scores.get(language, 0.0) + share
+        if count in _CHECKPOINTS:
+            sure = _sure(scripts, letters, scores)
+            if sure is not None:
+                return sure
+    if count >= _SAMPLE or complete:
+        return _sure(scripts, letters, scores) or Detection(FALLBACK, 0.0, "fallback")
+    return None
+
+
+def _sure(scripts: dict[str, int], letters: int, scores: dict[str, float]) -> Detection | None:
     scripted = sum(scripts.values())
     if letters and scripted * 2 >= letters:
         # Japanese writes Han with kana; Chinese, Han alone. The first in table order with a share wins.
@@ -396,7 +429,7 @@ def identify(texts: Iterable[str]) -> Detection:
         runner_up = scores[ranked[1]] if len(ranked) > 1 else 0.0
         if scores[ranked[0]] >= 2 * runner_up:
             return Detection(ranked[0], scores[ranked[0]] / total, "words")
-    return Detection(FALLBACK, 0.0, "fallback")
+    return None
 
 
 def detect_language(texts: Iterable[str]) -> Language:

@@ -279,8 +279,14 @@ class _Plan:
                 best = (cost, (s, *rest[1]))
         return best
 
-    def solve(self) -> list[tuple[int, int, tuple[int, ...]]]:
-        """The cheapest cutting: a list of (first chunk, stop, line split points)."""
+    def solve(self, *, complete: bool = True) -> list[tuple[int, int, tuple[int, ...]]]:
+        """The cheapest cutting: a list of (first chunk, stop, line split points).
+
+        With ``complete`` off, more chunks will follow these (a live session): the program runs to the
+        last chunk but one (a cue end needs the chunk after it) and returns only the cues that are
+        final, those no later chunk can change (:meth:`_final_stop`); the first cue still open
+        starts where the last of them stops.
+        """
         n, preset = self.n, self.preset
         capacity = preset.max_chars_per_line * preset.max_lines
         max_ms = preset.max_duration_ms if preset.max_duration_ms is not None else math.inf
@@ -293,7 +299,7 @@ class _Plan:
         wide = pause = scanned = 0  # the first chunk a cue may start at: for its width, for the pauses inside it
         back: list[tuple[int, tuple[int, ...]]] = [(-1, ())] * (n + 1)
         best[0] = 0.0
-        for j in range(1, n + 1):
+        for j in range(1, n + 1 if complete else n):
             if j < n and not allowed[j]:
                 continue
             latest = ends[j - 1]
@@ -360,12 +366,43 @@ class _Plan:
                 best[j], back[j] = best[i] + FORCED, (i, self._fill(i, j))
                 self.forced_stops.add(j)
         cuts = []
-        j = n
+        j = n if complete else self._final_stop(best, back)
         while j > 0:
             i, splits = back[j]
             cuts.append((i, j, splits))
             j = i
         return cuts[::-1]
+
+    def _final_stop(self, best: list[float], back: list[tuple[int, tuple[int, ...]]]) -> int:
+        """Where the final cues stop, with more chunks to come: the last place every cutting that
+        is still possible passes through.
+
+        A cue ending later spans at least the chunks from its start to the last one here, so it
+        can start no earlier than its limits allow for those (no long pause inside, its width,
+        its duration), or than the last place a cue may start at all (where the words' times
+        leave no cue within the limits, the program falls back to that place). Every cheapest
+        cutting of a longer session ends a cue at one of those places, so it follows one of
+        their back-pointer chains; where all the chains meet, nothing before can change.
+        """
+        n, preset, allowed = self.n, self.preset, self.allowed
+        capacity = preset.max_chars_per_line * preset.max_lines
+        max_ms = preset.max_duration_ms if preset.max_duration_ms is not None else math.inf
+        reach, latest = n - 1, -1
+        while reach > 0:  # as solve's loop goes back from a later cue end, for the chunks known
+            i = reach - 1
+            latest = max(latest, self.ends[i], self.ends[n - 1])
+            if self.forced[i + 1] or self.width(i, n) > capacity or latest - self.starts[i] > max_ms:
+                break
+            reach = i
+        last = n - 1
+        while last > 0 and not (allowed[last] and best[last] < INF):
+            last -= 1
+        places = {i for i in range(min(reach, last), n) if allowed[i] and best[i] < INF}
+        while len(places) > 1:
+            latest_place = max(places)
+            places.remove(latest_place)
+            places.add(back[latest_place][0])
+        return places.pop() if places else 0
 
     def _fill(self, i: int, j: int) -> tuple[int, ...]:
         """Split points filling lines greedily (for a cue that can't fit anyway)."""
@@ -472,6 +509,12 @@ def segment(words: Sequence[Word], *, preset: Preset | PresetChoice | str | None
         log.warning("cues %s: the words' times overlap at %s fps, so each starts a frame after the one before",
                     ", ".join(str(n + 1) for n in sorted(pushed)), preset.fps)
     timed = _divide_overlaps(plan, [(*cut, *t, "overlap" if n in pushed else "") for n, (cut, t) in enumerate(zip(cuts, times))])
+    return _cues(plan, words, timed)
+
+
+def _cues(plan: _Plan, words: Sequence[Word], timed: list[_Timed]) -> list[Cue]:
+    """The cues of timed cuts: their lines, why each ends and breaks where it does, their tokens."""
+    chunks = plan.chunks
     cues = []
     for i, j, splits, start, end, divided in timed:
         edges = [i, *splits, j]
@@ -490,7 +533,7 @@ def segment(words: Sequence[Word], *, preset: Preset | PresetChoice | str | None
 _Timed = tuple[int, int, tuple[int, ...], int, int, str]  # first chunk, stop, line splits, in, out, "overlap" or ""
 
 
-def _divide_overlaps(plan: _Plan, timed: list[_Timed]) -> list[_Timed]:
+def _divide_overlaps(plan: _Plan, timed: list[_Timed], *, warn: bool = True) -> list[_Timed]:
     """Cues that had to break the limits (the words' times overlap, so no cue could fit them) are
     divided into consecutive cues that each fit, with the span shared out among them, and a warning.
 
@@ -527,14 +570,16 @@ def _divide_overlaps(plan: _Plan, timed: list[_Timed]) -> list[_Timed]:
         room = (stop - start) // len(groups)
         fps = FRAME_RATES[preset.fps] if preset.fps is not None else None
         if room < (2 if fps is None else 2 * math.ceil(1000 / fps)):  # each needs a frame or two of its own
-            log.warning("cue %d breaks the preset's limits: the words' times leave no room to divide it", len(out) + 1)
+            if warn:
+                log.warning("cue %d breaks the preset's limits: the words' times leave no room to divide it", len(out) + 1)
             out.append((i, j, splits, start, end, flag))
             continue
-        log.warning(
-            "cues %d-%d: the words' times overlap, so no cue could hold them within the limits;"
-            " their %d-%d ms span was divided among %d cues",
-            len(out) + 1, len(out) + len(groups), start, stop, len(groups),
-        )
+        if warn:
+            log.warning(
+                "cues %d-%d: the words' times overlap, so no cue could hold them within the limits;"
+                " their %d-%d ms span was divided among %d cues",
+                len(out) + 1, len(out) + len(groups), start, stop, len(groups),
+            )
         for k, (a, b) in enumerate(groups):
             cue_start = start + k * room
             cue_end = cue_start + room - min(preset.min_gap_ms, room // 2) if k + 1 < len(groups) else max(cue_start + 1, stop)

@@ -208,16 +208,24 @@ RULES: list[Rule] = [
 ]
 
 
+#: how many tokens (after the first) tell whether tokens carry their own spaces: the answer depends on
+#: these alone, so a live session knows it once they have arrived (and one odd token later can't
+#: change how a whole session is joined).
+OWN_SPACING_SAMPLE = 20
+
+
 def uses_own_spacing(texts: Sequence[str]) -> bool:
-    """True if the tokens carry their own leading spaces (Whisper and LLM tokens do).
+    """True if the tokens carry their own leading spaces (Whisper and LLM tokens do): one of
+    the first :data:`OWN_SPACING_SAMPLE` tokens after the first starts with white space.
 
     >>> uses_own_spacing(["Hello", " world", ","]), uses_own_spacing(["Hello", "world"])
     (True, False)
     """
-    firsts = "".join([t[:1] for t in texts[1:]])
+    texts = texts[1 : OWN_SPACING_SAMPLE + 1]
+    firsts = "".join([t[:1] for t in texts])
     if " " not in firsts and firsts.isprintable():
         return False  # no token starts with white space (printable excludes every white space but " ")
-    return any(t[:1].isspace() for t in texts[1:])
+    return any(t[:1].isspace() for t in texts)
 
 
 def _ends(text: str) -> tuple[bool, bool]:
