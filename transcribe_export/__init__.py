@@ -62,10 +62,12 @@ if TYPE_CHECKING:
     from transcribe_export.models import Collected, CollectStats, Cue, SessionInfo, Transcript, Word
     from transcribe_export.reviewer import review
     from transcribe_export.run.batch import convert, export
+    from transcribe_export.run.follow import follow, follow_cues
     from transcribe_export.run.outcomes import SessionOutcome
     from transcribe_export.run.pipeline import build_transcript, export_session, recut, write_transcript
     from transcribe_export.run.signals import Stop
     from transcribe_export.run.state import BusyError
+    from transcribe_export.segmentation.live import LiveSegmenter
     from transcribe_export.segmentation.presets import Preset, PresetChoice, load_preset, preset_names
     from transcribe_export.segmentation.segmenter import segment
     from transcribe_export.write import render_ass as to_ass
@@ -101,6 +103,9 @@ _PUBLIC: dict[str, tuple[str, str]] = {
     "load_preset": ("transcribe_export.segmentation.presets", "load_preset"),
     "preset_names": ("transcribe_export.segmentation.presets", "preset_names"),
     "segment": ("transcribe_export.segmentation.segmenter", "segment"),
+    "LiveSegmenter": ("transcribe_export.segmentation.live", "LiveSegmenter"),
+    "follow": ("transcribe_export.run.follow", "follow"),
+    "follow_cues": ("transcribe_export.run.follow", "follow_cues"),
     **{f"to_{fmt}": ("transcribe_export.write", f"render_{fmt}") for fmt in ("ass", "json", "scc", "srt", "ttml", "txt", "vtt")},
     "build_transcript": ("transcribe_export.run.pipeline", "build_transcript"),
     "export_session": ("transcribe_export.run.pipeline", "export_session"),
@@ -134,6 +139,7 @@ __all__ = [
     "IncompleteStreamError",
     "InputError",
     "InvalidFrameError",
+    "LiveSegmenter",
     "NetworkError",
     "NotFoundError",
     "NotReadyError",
@@ -158,6 +164,8 @@ __all__ = [
     "convert",
     "export",
     "export_session",
+    "follow",
+    "follow_cues",
     "load_preset",
     "preset_names",
     "recut",

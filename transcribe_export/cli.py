@@ -28,6 +28,7 @@ from transcribe_export.resources import bundled_dir
 from transcribe_export.run import DEFAULT_JOBS, DEFAULT_NAME_TEMPLATE, DEFAULT_OUT_DIR
 from transcribe_export.segmentation.presets import DEFAULT_PRESET, FRAME_RATES, check_language, check_preset_name, preset_names
 from transcribe_export.write import DEFAULT_FORMATS, FORMATS, parse_formats
+from transcribe_export.write.hls import DEFAULT_MPEGTS, DEFAULT_SEGMENT_SECONDS
 from transcribe_export.write.timeline import LINE_ENDINGS
 
 if TYPE_CHECKING:
@@ -304,6 +305,96 @@ def export(ctx: click.Context, /, stream_ids: tuple[str, ...], ids_file: str | N
 
     ids = inputs.read_ids(stream_ids, ids_file)
     _Reporter(len(ids), "Exporting", ctx, json_lines=log_format == "json").run(batch.export, ids, **options)
+
+
+_network_options = _options(
+    click.option("--base-url", envvar="HEYGEN_BASE_URL", default=DEFAULT_BASE_URL, show_default=True,
+                 help="API root; also HEYGEN_BASE_URL. Point it at `transcribe-export emulate` to test."),
+    click.option("--api-key-file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+                 help="Read the API key from this file instead of HEYGEN_API_KEY."),
+    click.option("--allow-insecure-http", is_flag=True, help="Allow a plain http:// base URL that is not loopback."),
+    click.option("--connect-timeout", type=float, default=CONNECT_TIMEOUT, show_default=True,
+                 help="Seconds to wait for a connection."),
+    click.option("--read-timeout", type=float, default=READ_TIMEOUT, show_default=True,
+                 help="Longest silence (seconds) allowed between two received bytes."),
+    click.option("--request-timeout", type=float, default=REQUEST_TIMEOUT, show_default=True,
+                 help="Most seconds one request may take, however slowly its bytes come."),
+    click.option("--wait-timeout", type=float, default=CollectOptions.wait_timeout, show_default=True,
+                 help="Seconds to wait for a pending session to start."),
+    click.option("--max-duration", type=float, default=CollectOptions.max_duration, show_default=True,
+                 help="Seconds to follow a live words stream before giving up (HeyGen caps sessions at 1 h)."),
+    click.option("--retries", type=int, default=RetryPolicy.retries, show_default=True,
+                 help="Retries after 429, 5xx, connection errors and cut streams (other 4xx never retry)."),
+    click.option("--retry-after-max", type=float, default=RetryPolicy.retry_after_max, show_default=True,
+                 help="Longest Retry-After (seconds) obeyed."),
+)
+
+
+@main.command()
+@click.argument("stream_id")
+@click.option("-o", "--output-dir", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=DEFAULT_OUT_DIR,
+              show_default=True, help="Folder of the growing .srt and .vtt, and of the .srt, .vtt and .json at the end.")
+@click.option("--format", "shown", type=click.Choice(["jsonl", "srt", "vtt", "none"]), default="jsonl", show_default=True,
+              help="How each final cue is printed on standard output.")
+@click.option("--hls", "hls_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Also keep an HLS subtitle rendition here: captions.m3u8 and its WebVTT segments.")
+@click.option("--hls-segment", type=click.IntRange(1, 60), default=DEFAULT_SEGMENT_SECONDS, show_default=True,
+              help="Seconds per HLS segment (the playlist's target duration).")
+@click.option("--hls-mpegts", type=click.IntRange(0, 2**33 - 1), default=DEFAULT_MPEGTS, show_default=True,
+              help="The video's MPEG-TS time (90 kHz clock) at the session's start, for X-TIMESTAMP-MAP.")
+@click.option("--start-timecode", default=None, metavar="HH:MM:SS:FF",
+              help="Place the session's start here on the editor's timeline (the files; not HLS, not the printed cues).")
+@click.option("--offset", default=None, metavar="SECONDS|TIMECODE", help="Shift the files by this much, as for export.")
+@click.option("--line-endings", type=click.Choice(list(LINE_ENDINGS)), default="lf", show_default=True,
+              help="crlf for tools that expect Windows text files.")
+@click.option("--bom", is_flag=True, help="Start the SRT and WebVTT files with a UTF-8 byte order mark.")
+@_network_options
+@_caption_options
+@_data_options
+@_verbose
+@click.option("--log-format", type=click.Choice(["text", "json"]), default="text", show_default=True,
+              help="Log lines on stderr as text or as JSON objects (for log shippers).")
+@click.pass_context
+def follow(ctx: click.Context, /, stream_id: str, shown: str, verbose: int, log_format: str, **options: Any) -> None:
+    """Follow one session while it streams: print each cue as soon as it is final.
+
+    Waits while the session is pending, follows it live (resuming after cuts as
+    export does), and prints each cue the moment no later word can change it.
+    Meanwhile OUTPUT_DIR/<id>.srt and .vtt hold every final cue (each rewrite
+    whole). At the session's end it writes .srt, .vtt and .json exactly as
+    `export` would: the same bytes. A completed session is read at once.
+
+    A cue is final once every way of cutting the words that may still come
+    passes its end: usually a cue or two after it, at once after a long pause
+    (the preset's pause_break_ms), later in speech without sentence ends.
+
+    \b
+    Examples:
+      HEYGEN_API_KEY=... transcribe-export follow 7f3c2a1e -o subs/
+      transcribe-export follow 7f3c2a1e -o subs/ --format srt --hls subs/hls
+    """
+    logs.configure(verbose, log_format, rewrite=functools.partial(_flags, ctx=ctx))
+    from transcribe_export.run.follow import follow as follow_session
+
+    def printed(number: int, cue: Any) -> None:
+        if shown == "jsonl":
+            record = {"number": number, "start": cue.start, "end": cue.end, "lines": list(cue.lines),
+                      "break_reason": cue.reason}
+            text = json.dumps(record, ensure_ascii=False) + "\n"
+        elif shown == "srt":
+            from transcribe_export.write.subrip import subtitle
+
+            text = subtitle(number, cue).to_srt()
+        elif shown == "vtt":
+            from transcribe_export.write.vtt import cue_block
+
+            text = ("WEBVTT\n" if number == 1 else "") + cue_block(number, cue, word_timing=options["word_timing"])
+        else:
+            return
+        click.echo(text, nl=False)
+        sys.stdout.flush()
+
+    follow_session(stream_id, on_cue=printed, **options)
 
 
 @main.command()

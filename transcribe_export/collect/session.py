@@ -21,10 +21,11 @@ from __future__ import annotations
 import logging
 import time
 from dataclasses import replace
+from typing import Callable
 
 from transcribe_export.collect.client import HeyGenClient
 from transcribe_export.collect.options import CollectOptions, pause, stop_if_cancelled
-from transcribe_export.collect.reader import Collection, ReplayContradiction, reader_for, result
+from transcribe_export.collect.reader import Collection, ReplayContradiction, WordStreamReader, reader_for, result
 from transcribe_export.errors import (
     APIError,
     DeadlineExceededError,
@@ -34,7 +35,7 @@ from transcribe_export.errors import (
     SessionFailedError,
     StreamError,
 )
-from transcribe_export.models import Collected, SessionInfo
+from transcribe_export.models import Collected, SessionInfo, Word
 
 __all__ = ["collect"]
 
@@ -80,8 +81,15 @@ def _wait_until_started(client: HeyGenClient, stream_id: str, options: CollectOp
     return session
 
 
-def collect(client: HeyGenClient, stream_id: str, options: CollectOptions | None = None) -> Collected:
+def collect(
+    client: HeyGenClient, stream_id: str, options: CollectOptions | None = None, *,
+    on_words: Callable[[list[Word]], None] | None = None,
+) -> Collected:
     """Read a session's status, then its whole words stream, surviving cuts.
+
+    Args:
+        on_words: called with each word as soon as it has arrived (in batches, in arrival order,
+            each word once over every connection, credentials masked): for following a session live.
 
     Raises:
         NotReadyError: pending or streaming, and ``options.wait`` is off.
@@ -99,6 +107,17 @@ def collect(client: HeyGenClient, stream_id: str, options: CollectOptions | None
     collection = Collection()
     connections = duplicates = 0
     last_id = ""
+    delivered = 0  # words handed to on_words
+
+    def deliver(reader: WordStreamReader) -> None:
+        nonlocal delivered
+        if on_words is None:
+            return
+        words = _so_far(collection, reader)
+        if len(words) > delivered:
+            fresh, delivered = words[delivered:], len(words)
+            on_words(client.redact_words(fresh))
+
     while True:
         reader = reader_for(stream_id, options)
         connections += 1
@@ -106,7 +125,9 @@ def collect(client: HeyGenClient, stream_id: str, options: CollectOptions | None
         try:
             with client.open_words(stream_id, last_event_id=last_id or None, deadline=deadline, cancel=options.cancel) as chunks:
                 for chunk in chunks:
-                    if reader.feed(chunk):
+                    ended = reader.feed(chunk)
+                    deliver(reader)
+                    if ended:
                         break
                     stop_if_cancelled(options.cancel, stream_id)
                     _check_stream_deadline(stream_id, deadline, options, len(reader.words))
@@ -158,6 +179,21 @@ def collect(client: HeyGenClient, stream_id: str, options: CollectOptions | None
     # A server that echoes the credentials must not get them into a file either.
     end_event = client.redact(collected.end_event, one_line=False) if collected.end_event is not None else None
     return replace(collected, words=tuple(client.redact_words(collected.words)), end_event=end_event)
+
+
+def _so_far(collection: Collection, reader: WordStreamReader) -> list[Word]:
+    """The session's words so far: the earlier connections' and what this one brought beyond them."""
+    if not collection.words:
+        return reader.words
+    if not reader.words:
+        return collection.words
+    trial = Collection()
+    trial.words, trial.ids = list(collection.words), list(collection.ids)
+    try:
+        trial.add(reader.words, reader.word_ids)
+    except ReplayContradiction:
+        return collection.words  # the connection fails the session when it ends
+    return trial.words
 
 
 def _final_status(client: HeyGenClient, session: SessionInfo) -> SessionInfo:

@@ -70,12 +70,14 @@ class LiveSegmenter:
         self._preset: Preset | None = None
         if isinstance(preset, Preset):
             self._preset = preset
-        elif self._choice.name != "auto" or self._choice.language is not None:  # type: ignore[union-attr]
+        elif self._choice.name != "auto" or self._choice.language is not None:
             self._preset = resolve_preset(self._choice, ())  # nothing to find out from the words
         self.words: list[Word] = []
         self.given: list[Cue] = []  # every cue given out so far, in order
         self._stops = 0  # the chunk where the cues given out stop
         self._finished = False
+        #: every cue still to come starts at or after this time (ms): what was given out before it is all there is
+        self.settled_ms = 0
 
     @property
     def preset(self) -> Preset | None:
@@ -131,6 +133,7 @@ class LiveSegmenter:
         timed = [t for t in timed if t[0] < stop]
         fresh = _cues(plan, words, [t for t in timed if t[0] >= self._stops])
         self._stops = stop
+        self.settled_ms = plan.starts[stop]  # a later cue starts with its first chunk, or later
         return fresh
 
 

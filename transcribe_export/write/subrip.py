@@ -22,10 +22,10 @@ from datetime import timedelta
 
 import srt
 
-from transcribe_export.models import Transcript
+from transcribe_export.models import Cue, Transcript
 from transcribe_export.scripts import WORD_JOINER, rtl_marked
 
-__all__ = ["WORD_JOINER", "neutralize", "render_srt"]
+__all__ = ["WORD_JOINER", "neutralize", "render_srt", "subtitle"]
 
 
 
@@ -43,14 +43,16 @@ def neutralize(line: str) -> str:
 
 def render_srt(transcript: Transcript) -> str:
     """The transcript's cues as an SRT document (UTF-8 text, LF line endings)."""
-    subtitles = [
-        srt.Subtitle(
-            index=number,
-            start=timedelta(milliseconds=cue.start_ms),
-            end=timedelta(milliseconds=cue.end_ms),
-            content="\n".join(neutralize(rtl_marked(line)) for line in cue.lines),
-        )
-        for number, cue in enumerate(transcript.cues, 1)
-    ]
+    subtitles = [subtitle(number, cue) for number, cue in enumerate(transcript.cues, 1)]
     # Cues are already in order; reindex=False keeps our numbering as is.
     return str(srt.compose(subtitles, reindex=False))
+
+
+def subtitle(number: int, cue: Cue) -> srt.Subtitle:
+    """One cue as the ``srt`` library's subtitle (``.to_srt()`` gives its block in the file)."""
+    return srt.Subtitle(
+        index=number,
+        start=timedelta(milliseconds=cue.start_ms),
+        end=timedelta(milliseconds=cue.end_ms),
+        content="\n".join(neutralize(rtl_marked(line)) for line in cue.lines),
+    )

@@ -18,7 +18,7 @@ from __future__ import annotations
 from transcribe_export.models import Cue, Transcript
 from transcribe_export.scripts import rtl_marked
 
-__all__ = ["escape", "render_vtt", "timed_lines", "timestamp"]
+__all__ = ["cue_block", "escape", "render_vtt", "timed_lines", "timestamp"]
 
 
 def escape(text: str) -> str:
@@ -87,9 +87,16 @@ def render_vtt(transcript: Transcript, *, word_timing: bool = False) -> str:
     """
     parts = ["WEBVTT\n"]
     for number, cue in enumerate(transcript.cues, 1):
-        # No line is empty and none holds "-->" (">" is escaped): nothing could end a cue early.
-        lines = timed_lines(cue) if word_timing and cue.chunks else [rtl_marked(escape(line)) for line in cue.lines]
-        parts.append(f"\n{number}\n{timestamp(cue.start_ms)} --> {timestamp(cue.end_ms)}\n")
-        parts.append("\n".join(lines))
-        parts.append("\n")
+        parts.append(cue_block(number, cue, word_timing=word_timing))
     return "".join(parts)
+
+
+def cue_block(number: int, cue: Cue, *, word_timing: bool = False) -> str:
+    """One cue as it stands in a WebVTT file, from the blank line before it to its last line's end.
+
+    >>> cue_block(3, Cue(1000, 2500, ("a < b",), ()))
+    '\\n3\\n00:00:01.000 --> 00:00:02.500\\na &lt; b\\n'
+    """
+    # No line is empty and none holds "-->" (">" is escaped): nothing could end a cue early.
+    lines = timed_lines(cue) if word_timing and cue.chunks else [rtl_marked(escape(line)) for line in cue.lines]
+    return f"\n{number}\n{timestamp(cue.start_ms)} --> {timestamp(cue.end_ms)}\n" + "\n".join(lines) + "\n"
