@@ -17,8 +17,8 @@ import pytest
 import srt
 import webvtt
 from click.testing import CliRunner, Result
-from conftest import KEY, SAMPLES, words_in_capture
 
+from conftest import KEY, SAMPLES, words_in_capture
 from transcribe_export.cli import main
 from transcribe_export.collect.client import HeyGenClient
 from transcribe_export.emulate.server import Emulator
