@@ -181,3 +181,27 @@ def test_times_of_printed_srt_match_the_session(emu: Emulator, tmp_path: Path) -
     printed = list(srt.parse(result.stdout))
     words = words_in_capture(SAMPLES / "support-answer.sse")
     assert printed[0].start == timedelta(milliseconds=round(words[0]["start"] * 1000))
+
+
+@pytest.mark.parametrize(("sig", "code"), [("SIGTERM", 143), ("SIGINT", 130)])
+def test_a_signal_stops_following_at_once_leaving_whole_files(emu: Emulator, tmp_path: Path, sig: str, code: int) -> None:
+    import os
+    import signal
+    import sys
+
+    env = {**os.environ, "HEYGEN_API_KEY": KEY, "HEYGEN_BASE_URL": emu.base_url}
+    env.pop("HEYGEN_BEARER_TOKEN", None)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "transcribe_export", "follow", "live--product-demo", "-o", str(tmp_path)],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
+    )
+    assert process.stdout is not None
+    first = process.stdout.readline()  # a cue is out: the session is streaming
+    assert json.loads(first)["number"] == 1
+    process.send_signal(getattr(signal, sig))
+    _, stderr = process.communicate(timeout=10)
+    assert process.returncode == code
+    assert "Stopped following stream 'live--product-demo'" in stderr and "Traceback" not in stderr
+    assert not (tmp_path / "live--product-demo.json").exists()
+    assert list(srt.parse((tmp_path / "live--product-demo.srt").read_text(encoding="utf-8")))  # whole, readable
+    assert not [p for p in tmp_path.iterdir() if p.name.endswith(".tmp")]

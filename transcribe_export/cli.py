@@ -394,7 +394,29 @@ def follow(ctx: click.Context, /, stream_id: str, shown: str, verbose: int, log_
         click.echo(text, nl=False)
         sys.stdout.flush()
 
-    follow_session(stream_id, on_cue=printed, **options)
+    import signal
+
+    def terminated(number: int, frame: object) -> None:
+        raise _Terminated(number)
+
+    previous = signal.signal(signal.SIGTERM, terminated)
+    try:
+        follow_session(stream_id, on_cue=printed, **options)
+    except (KeyboardInterrupt, _Terminated) as stop:
+        number = stop.number if isinstance(stop, _Terminated) else signal.SIGINT
+        click.echo(f"Stopped following stream {stream_id!r}: the files hold every cue final so far, each whole;"
+                   " the end's files were not written.", err=True)
+        _exit(128 + number)
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+class _Terminated(Exception):
+    """SIGTERM while following: raised where the program waits, so it stops at once (a blocking read too)."""
+
+    def __init__(self, number: int) -> None:
+        super().__init__(number)
+        self.number = number
 
 
 @main.command()
