@@ -205,3 +205,10 @@ def test_a_signal_stops_following_at_once_leaving_whole_files(emu: Emulator, tmp
     assert not (tmp_path / "live--product-demo.json").exists()
     assert list(srt.parse((tmp_path / "live--product-demo.srt").read_text(encoding="utf-8")))  # whole, readable
     assert not [p for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
+
+
+def test_a_completed_session_is_read_at_once_with_exports_files(emu: Emulator, tmp_path: Path) -> None:
+    result = run(emu, "follow", "ja-tutorial", "-o", str(tmp_path / "f"), "--format", "none")
+    assert result.exit_code == 0 and result.stdout == ""
+    assert run(emu, "export", "ja-tutorial", "-o", str(tmp_path / "e")).exit_code == 0
+    same_files(tmp_path / "f", tmp_path / "e", "ja-tutorial")
