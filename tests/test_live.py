@@ -64,6 +64,26 @@ def test_live_auto_waits_for_the_language_then_equals_whole(data: st.DataObject,
     check_live_equals_whole(words, data.draw(cuttings(words)), PresetChoice("auto"))
 
 
+@st.composite
+def spaced_sessions(draw: st.DrawFn) -> list[Word]:
+    """Tokens that may carry their own spaces (Whisper-style), or white space and controls a player can't show."""
+    vocabulary = st.sampled_from(["word", " word", "\x1cword", "\u200bword", " .", ".", ",", "\tx", "", " ", "日本", " 語"])
+    count = draw(st.integers(0, 80))
+    words, t = [], 0
+    for _ in range(count):
+        text = draw(vocabulary)
+        t += draw(st.sampled_from([0, 50, 300, 2500]))
+        duration = draw(st.sampled_from([0, 200, 500]))
+        words.append(Word(text, t / 1000, (t + duration) / 1000))
+        t += duration
+    return words
+
+
+@given(data=st.data(), words=spaced_sessions(), name=st.sampled_from(PRESETS))
+def test_live_equals_whole_whatever_spacing_the_tokens_carry(data: st.DataObject, words: list[Word], name: str) -> None:
+    check_live_equals_whole(words, data.draw(cuttings(words)), load_preset(name))
+
+
 def test_a_long_pause_makes_the_cues_before_it_final_at_once() -> None:
     # The preset's pause break: no cue spans a pause this long, so the words after it can't change
     # the cues before it. The word after the pause is still open.
@@ -118,6 +138,15 @@ def test_without_sentences_or_pauses_cues_wait(caplog: object) -> None:
     live = LiveSegmenter("netflix-en")
     assert live.add(words) == []
     assert live.finish() == segment(words, preset="netflix-en")
+
+
+def test_tokens_that_decide_own_spacing_only_once_shown_are_read_as_shown() -> None:
+    # "\x1c" is white space to Python but a control character the joiner removes: the token shows as
+    # "word", so these tokens do not carry their own spaces until the one with a real leading space.
+    words = [Word("\x1cword" if i % 2 else "word", i * 0.4, i * 0.4 + 0.3) for i in range(12)]
+    words += [Word("word", 8 + i * 0.4, 8.3 + i * 0.4) for i in range(3)]  # after a pause: the cues before are final
+    words += [Word(" spaced", 10.0, 10.3)] + [Word("word", 10.4 + i * 0.4, 10.7 + i * 0.4) for i in range(30)]
+    check_live_equals_whole(words, [words[:14], words[14:]], load_preset("netflix-en"))
 
 
 def test_live_cues_generator_yields_every_cue_once() -> None:

@@ -37,7 +37,7 @@ from transcribe_export.models import Cue, Word
 from transcribe_export.segmentation.languages import identify_so_far
 from transcribe_export.segmentation.presets import DEFAULT_PRESET, Preset, PresetChoice, resolve_preset
 from transcribe_export.segmentation.segmenter import _cues, _divide_overlaps, _Plan, _times, segment
-from transcribe_export.segmentation.text import OWN_SPACING_SAMPLE, chunk_words, uses_own_spacing
+from transcribe_export.segmentation.text import OWN_SPACING_SAMPLE, chunk_words, display_token, uses_own_spacing
 
 __all__ = ["LiveSegmenter"]
 
@@ -112,7 +112,7 @@ class LiveSegmenter:
             if identify_so_far(texts, complete=False) is None:
                 return []  # the language isn't sure yet
             self._preset = resolve_preset(self._choice, texts)
-        if len(words) <= OWN_SPACING_SAMPLE and not uses_own_spacing([w.text for w in words]):
+        if len(words) <= OWN_SPACING_SAMPLE and not uses_own_spacing([display_token(w.text) for w in words]):
             return []  # a later token may still show the tokens carry their own spaces
         chunks = [c for c in chunk_words(words, self._preset.language) if c.text]
         complete = chunks[:-1]  # the last may still take more tokens
