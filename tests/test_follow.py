@@ -212,3 +212,15 @@ def test_a_completed_session_is_read_at_once_with_exports_files(emu: Emulator, t
     assert result.exit_code == 0 and result.stdout == ""
     assert run(emu, "export", "ja-tutorial", "-o", str(tmp_path / "e")).exit_code == 0
     same_files(tmp_path / "f", tmp_path / "e", "ja-tutorial")
+
+
+@pytest.mark.parametrize("where", ["out", "hls"])
+def test_a_folder_that_cannot_be_made_is_exit_73_before_any_request(emu: Emulator, tmp_path: Path, where: str) -> None:
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    out, hls = (blocker / "sub", tmp_path / "h") if where == "out" else (tmp_path / "o", blocker / "sub")
+    before = len(emu.requests)
+    result = run(emu, "follow", "live--product-demo", "-o", str(out), "--hls", str(hls))
+    assert result.exit_code == 73, result.output
+    assert "Traceback" not in result.stderr and str(blocker / "sub") in result.stderr
+    assert len(emu.requests) == before  # nothing was asked of the server

@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator
 
 from transcribe_export.collect.options import CONNECT_TIMEOUT, READ_TIMEOUT, REQUEST_TIMEOUT, CollectOptions
 from transcribe_export.collect.retry import RetryPolicy
+from transcribe_export.errors import OutputError
 from transcribe_export.models import Cue, Transcript, Word
 from transcribe_export.run import DEFAULT_OUT_DIR
 from transcribe_export.run.pipeline import build_transcript, write_transcript
@@ -144,14 +145,20 @@ def follow_session(
 ) -> Transcript:
     """:func:`follow` with its parts made: a client, the collector's options, the write options."""
     from transcribe_export.collect.session import collect  # the network stack, only when used
+    from transcribe_export.run.batch import _prepare
 
     chosen = parse_formats(formats)
-    folder = Path(out_dir)
+    folder = _prepare(out_dir)  # before any request: a folder that can't be made is exit 73
     base = name if name is not None else safe_name(stream_id)
     write_options = write_options or WriteOptions()
     options = replace(options or CollectOptions(), wait=True)
     live = LiveSegmenter(preset)
-    hls = HLSWriter(Path(hls_dir), seconds=hls_segment, mpegts=hls_mpegts) if hls_dir is not None else None
+    hls = None
+    if hls_dir is not None:
+        try:
+            hls = HLSWriter(_prepare(hls_dir), seconds=hls_segment, mpegts=hls_mpegts)
+        except OSError as exc:
+            raise _cannot_write(stream_id, Path(hls_dir), exc) from None
     growing = [fmt for fmt in GROWING if fmt in chosen]
     settings: dict[str, Any] = {}
 
@@ -168,10 +175,15 @@ def follow_session(
             if not settings and live.preset is not None:
                 settings.update({"name": live.preset.name, "language": live.preset.language})
             partial = Transcript(stream_id, "streaming", None, None, tuple(live.words), tuple(live.given), settings)
-            folder.mkdir(parents=True, exist_ok=True)
-            write_atomic({folder / f"{base}.{fmt}": _renders(partial, fmt, write_options) for fmt in growing})
+            try:
+                write_atomic({folder / f"{base}.{fmt}": _renders(partial, fmt, write_options) for fmt in growing})
+            except OSError as exc:
+                raise _cannot_write(stream_id, folder, exc) from None
         if hls is not None:
-            hls.update(live.given, live.settled_ms)
+            try:
+                hls.update(live.given, live.settled_ms)
+            except OSError as exc:
+                raise _cannot_write(stream_id, hls.folder, exc) from None
         hand_on(fresh)
 
     collected = collect(client, stream_id, options, on_words=arrived)
@@ -182,11 +194,21 @@ def follow_session(
                     " the files hold the session's", stream_id)
     write_transcript(transcript, folder, chosen, name=base, options=write_options)
     if hls is not None:
-        hls.finish(transcript.cues)
+        try:
+            hls.finish(transcript.cues)
+        except OSError as exc:
+            raise _cannot_write(stream_id, hls.folder, exc) from None
     rest = list(transcript.cues[given:])
     live.given.extend(rest)
     hand_on(rest)  # after the files, as during the stream: a cue handed on is in them
     return transcript
+
+
+def _cannot_write(stream_id: str, folder: Path, exc: OSError) -> OutputError:
+    return OutputError(
+        f"cannot write its files in {str(folder)!r} ({exc.strerror or exc}); what was written before is whole",
+        stream_id=stream_id, hint="Check the folder's permissions and free space.",
+    )
 
 
 def _renders(partial: Transcript, fmt: str, options: WriteOptions) -> Callable[[], str]:
