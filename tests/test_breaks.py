@@ -4,10 +4,11 @@ Each case is a sentence too long for one line, so a break must fall somewhere; t
 assertion names the place it must not fall (a word and the one after it kept together),
 or where it should. The rules are the Netflix "Line Treatment" ones (docs/caption-rules.md §1.1).
 
-English adjectives before their noun are guessed (a list of common ones and adjective endings).
-Known and left out (no part-of-speech tagging): an adjective before its noun in the other
-languages ("nuevas / plantillas"), and German names, since every German noun is capitalized
-("Maria / Schmidt").
+Adjectives before their noun: English ones are guessed (a list of common ones and adjective
+endings); in Spanish, French, Italian and Portuguese, where most follow the noun, the common ones
+that come before it are listed ("nuevas plantillas"). Known and left out (no part-of-speech
+tagging): German and Dutch adjectives (inflected, before the noun), and German names, since every
+German noun is capitalized ("Maria / Schmidt").
 """
 
 from __future__ import annotations
@@ -61,6 +62,8 @@ KEPT_TOGETHER = [
     ("netflix-en", "Captions provide important audio information in a text format for the viewers", "important"),
     ("netflix-en", "We built a simple tool that turns your long recordings into short social clips", "long"),
     ("netflix-en", "The final export includes accessible subtitles and a detailed transcript of the call", "final"),
+    ("netflix-es", "Con esta versión pueden usar las nuevas plantillas para crear videos cortos en pocos minutos", "nuevas"),
+    ("netflix-es", "El equipo preparó una gran sorpresa para todos los clientes que usan la plataforma cada día", "gran"),
     # Spanish
     ("netflix-es", "Después escriban el guion o péguenlo desde un documento que ya tengan en su computadora", "un"),
     ("netflix-es", "El asistente sugiere frases más cortas y más claras para que su video sea fácil de seguir", "más"),

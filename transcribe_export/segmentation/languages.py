@@ -69,6 +69,29 @@ _EN_ADJECTIVES = (
 )
 _EN_ADJECTIVE_ENDINGS = ("al", "ful", "ous", "ive", "able", "ible", "ic", "less", "ary", "ish")
 
+# In Spanish, French, Italian and Portuguese most adjectives follow the noun; these common ones come
+# before it ("nuevas plantillas", "un grand projet"), so the same rule keeps them with their noun.
+_ES_ADJECTIVES = (
+    "nuevo nueva nuevos nuevas gran grande grandes buen buena buenos buenas mal mala malos malas mejor mejores "
+    "peor peores primer primera primeros primeras último última últimos últimas próximo próxima próximos próximas "
+    "pequeño pequeña pequeños pequeñas breve"
+)
+_FR_ADJECTIVES = (
+    "nouveau nouvel nouvelle nouveaux nouvelles grand grande grands grandes petit petite petits petites "
+    "bon bonne bons bonnes mauvais mauvaise mauvaises beau bel belle beaux belles premier première premiers "
+    "premières dernier dernière derniers dernières prochain prochaine prochains prochaines jeune jeunes "
+    "vieux vieil vieille vieilles gros grosse grosses meilleur meilleure meilleurs meilleures court courte"
+)
+_IT_ADJECTIVES = (
+    "nuovo nuova nuovi nuove grande grandi gran piccolo piccola piccoli piccole buon buono buona buoni buone "
+    "bel bello bella belli belle primo prima primi prime ultimo ultima ultimi ultime prossimo prossima prossimi "
+    "prossime migliore migliori breve"
+)
+_PT_ADJECTIVES = (
+    "novo nova novos novas grande grandes pequeno pequena pequenos pequenas bom boa bons boas primeiro primeira "
+    "primeiros primeiras último última últimos últimas próximo próxima próximos próximas melhor melhores breve"
+)
+
 _ES_ARTICLES = (
     "el la los las un una unos unas lo al del mi tu su mis tus sus nuestro nuestra nuestros nuestras "
     "este esta estos estas ese esa esos esas aquel aquella cada algún alguna algunos algunas ningún ninguna "
@@ -236,6 +259,7 @@ LANGUAGES: dict[str, Language] = {
             preset="netflix-es",
             articles=_words(_ES_ARTICLES),
             no_break_after=_words(_ES),
+            adjectives=_words(_ES_ADJECTIVES),
             break_before=_words("de en con por para sin sobre y o pero porque aunque cuando que quien donde cuyo cuya"),
         ),
         Language(
@@ -243,6 +267,7 @@ LANGUAGES: dict[str, Language] = {
             preset="netflix-fr",
             articles=_words(_FR_ARTICLES),
             no_break_after=_words(_FR),
+            adjectives=_words(_FR_ADJECTIVES),
             break_before=_words("de à dans sur avec pour par sans et ou mais parce quand qui que dont où lorsque"),
             # French typography: a no-break space before these and inside « » (Netflix French guide).
             nbsp_before="?!:;»",
@@ -274,6 +299,7 @@ LANGUAGES: dict[str, Language] = {
             preset="netflix-it",
             articles=_words(_IT_ARTICLES),
             no_break_after=_words(_IT),
+            adjectives=_words(_IT_ADJECTIVES),
             break_before=_words("di a da in con su per tra e o ma perché quando che"),
         ),
         Language(
@@ -281,6 +307,7 @@ LANGUAGES: dict[str, Language] = {
             preset="netflix-pt",
             articles=_words(_PT_ARTICLES),
             no_break_after=_words(_PT),
+            adjectives=_words(_PT_ADJECTIVES),
             break_before=_words("de em com por para sem sobre e ou mas porque quando que"),
         ),
         Language(
