@@ -209,6 +209,27 @@ _data_options = _options(
     click.option("--max-words", type=int, default=CollectOptions.max_words, show_default=True,
                  help="Refuse a session with more words than this."),
 )
+_network_options = _options(
+    click.option("--base-url", envvar="HEYGEN_BASE_URL", default=DEFAULT_BASE_URL, show_default=True,
+                 help="API root; also HEYGEN_BASE_URL. Point it at `transcribe-export emulate` to test."),
+    click.option("--api-key-file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+                 help="Read the API key from this file instead of HEYGEN_API_KEY."),
+    click.option("--allow-insecure-http", is_flag=True, help="Allow a plain http:// base URL that is not loopback."),
+    click.option("--connect-timeout", type=float, default=CONNECT_TIMEOUT, show_default=True,
+                 help="Seconds to wait for a connection."),
+    click.option("--read-timeout", type=float, default=READ_TIMEOUT, show_default=True,
+                 help="Longest silence (seconds) allowed between two received bytes."),
+    click.option("--request-timeout", type=float, default=REQUEST_TIMEOUT, show_default=True,
+                 help="Most seconds one request may take, however slowly its bytes come."),
+    click.option("--wait-timeout", type=float, default=CollectOptions.wait_timeout, show_default=True,
+                 help="Seconds to wait for a pending session to start."),
+    click.option("--max-duration", type=float, default=CollectOptions.max_duration, show_default=True,
+                 help="Seconds to follow a live words stream before giving up (HeyGen caps sessions at 1 h)."),
+    click.option("--retries", type=int, default=RetryPolicy.retries, show_default=True,
+                 help="Retries after 429, 5xx, connection errors and cut streams (other 4xx never retry)."),
+    click.option("--retry-after-max", type=float, default=RetryPolicy.retry_after_max, show_default=True,
+                 help="Longest Retry-After (seconds) obeyed."),
+)
 _verbose = click.option("-v", "--verbose", count=True, help="One line per session on stderr (-vv for debug).")
 
 
@@ -237,27 +258,9 @@ main.command_class = _Command
 @click.option("--ids-file", default=None, metavar="FILE",
               help="Read ids from FILE (one per line; blank lines and # comments skipped), or - for standard input.")
 @_output_options
-@click.option("--base-url", envvar="HEYGEN_BASE_URL", default=DEFAULT_BASE_URL, show_default=True,
-              help="API root; also HEYGEN_BASE_URL. Point it at `transcribe-export emulate` to test.")
-@click.option("--api-key-file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              help="Read the API key from this file instead of HEYGEN_API_KEY.")
-@click.option("--allow-insecure-http", is_flag=True, help="Allow a plain http:// base URL that is not loopback.")
-@click.option("--connect-timeout", type=float, default=CONNECT_TIMEOUT, show_default=True,
-              help="Seconds to wait for a connection.")
-@click.option("--read-timeout", type=float, default=READ_TIMEOUT, show_default=True,
-              help="Longest silence (seconds) allowed between two received bytes.")
-@click.option("--request-timeout", type=float, default=REQUEST_TIMEOUT, show_default=True,
-              help="Most seconds one request may take, however slowly its bytes come.")
+@_network_options
 @click.option("--no-wait", is_flag=True,
               help="Don't wait for pending or streaming sessions: report them not ready (exit 75) for a later run.")
-@click.option("--wait-timeout", type=float, default=CollectOptions.wait_timeout, show_default=True,
-              help="Seconds to wait for a pending session to start.")
-@click.option("--max-duration", type=float, default=CollectOptions.max_duration, show_default=True,
-              help="Seconds to follow a live words stream before giving up (HeyGen caps sessions at 1 h).")
-@click.option("--retries", type=int, default=RetryPolicy.retries, show_default=True,
-              help="Retries after 429, 5xx, connection errors and cut streams (other 4xx never retry).")
-@click.option("--retry-after-max", type=float, default=RetryPolicy.retry_after_max, show_default=True,
-              help="Longest Retry-After (seconds) obeyed.")
 @click.option("-j", "--jobs", type=int, default=DEFAULT_JOBS, show_default=True,
               help="Sessions exported at once (one connection pool; a 429 slows them all).")
 @click.option("--force", is_flag=True, help="Export again sessions an earlier run already exported.")
@@ -307,29 +310,6 @@ def export(ctx: click.Context, /, stream_ids: tuple[str, ...], ids_file: str | N
     _Reporter(len(ids), "Exporting", ctx, json_lines=log_format == "json").run(batch.export, ids, **options)
 
 
-_network_options = _options(
-    click.option("--base-url", envvar="HEYGEN_BASE_URL", default=DEFAULT_BASE_URL, show_default=True,
-                 help="API root; also HEYGEN_BASE_URL. Point it at `transcribe-export emulate` to test."),
-    click.option("--api-key-file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-                 help="Read the API key from this file instead of HEYGEN_API_KEY."),
-    click.option("--allow-insecure-http", is_flag=True, help="Allow a plain http:// base URL that is not loopback."),
-    click.option("--connect-timeout", type=float, default=CONNECT_TIMEOUT, show_default=True,
-                 help="Seconds to wait for a connection."),
-    click.option("--read-timeout", type=float, default=READ_TIMEOUT, show_default=True,
-                 help="Longest silence (seconds) allowed between two received bytes."),
-    click.option("--request-timeout", type=float, default=REQUEST_TIMEOUT, show_default=True,
-                 help="Most seconds one request may take, however slowly its bytes come."),
-    click.option("--wait-timeout", type=float, default=CollectOptions.wait_timeout, show_default=True,
-                 help="Seconds to wait for a pending session to start."),
-    click.option("--max-duration", type=float, default=CollectOptions.max_duration, show_default=True,
-                 help="Seconds to follow a live words stream before giving up (HeyGen caps sessions at 1 h)."),
-    click.option("--retries", type=int, default=RetryPolicy.retries, show_default=True,
-                 help="Retries after 429, 5xx, connection errors and cut streams (other 4xx never retry)."),
-    click.option("--retry-after-max", type=float, default=RetryPolicy.retry_after_max, show_default=True,
-                 help="Longest Retry-After (seconds) obeyed."),
-)
-
-
 @main.command()
 @click.argument("stream_id")
 @click.option("-o", "--output-dir", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=DEFAULT_OUT_DIR,
@@ -374,25 +354,13 @@ def follow(ctx: click.Context, /, stream_id: str, shown: str, verbose: int, log_
       transcribe-export follow 7f3c2a1e -o subs/ --format srt --hls subs/hls
     """
     logs.configure(verbose, log_format, rewrite=functools.partial(_flags, ctx=ctx))
+    from transcribe_export.run.follow import cue_text
     from transcribe_export.run.follow import follow as follow_session
 
     def printed(number: int, cue: Any) -> None:
-        if shown == "jsonl":
-            record = {"number": number, "start": cue.start, "end": cue.end, "lines": list(cue.lines),
-                      "break_reason": cue.reason}
-            text = json.dumps(record, ensure_ascii=False) + "\n"
-        elif shown == "srt":
-            from transcribe_export.write.subrip import subtitle
-
-            text = subtitle(number, cue).to_srt()
-        elif shown == "vtt":
-            from transcribe_export.write.vtt import cue_block
-
-            text = ("WEBVTT\n" if number == 1 else "") + cue_block(number, cue, word_timing=options["word_timing"])
-        else:
-            return
-        click.echo(text, nl=False)
-        sys.stdout.flush()
+        if shown != "none":
+            click.echo(cue_text(number, cue, shown, word_timing=options["word_timing"]), nl=False)
+            sys.stdout.flush()
 
     import signal
 

@@ -20,6 +20,7 @@ the files are still the whole session's.
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import queue
@@ -39,11 +40,13 @@ from transcribe_export.segmentation.presets import DEFAULT_PRESET, Preset, Prese
 from transcribe_export.write import DEFAULT_FORMATS, WriteOptions, parse_formats, render
 from transcribe_export.write.files import safe_name, write_atomic
 from transcribe_export.write.hls import DEFAULT_MPEGTS, DEFAULT_SEGMENT_SECONDS, HLSWriter
+from transcribe_export.write.subrip import subtitle
+from transcribe_export.write.vtt import cue_block
 
 if TYPE_CHECKING:
     from transcribe_export.collect.client import HeyGenClient
 
-__all__ = ["follow", "follow_cues", "follow_session"]
+__all__ = ["cue_text", "follow", "follow_cues", "follow_session"]
 
 log = logging.getLogger(__name__)
 
@@ -202,6 +205,25 @@ def follow_session(
     live.given.extend(rest)
     hand_on(rest)  # after the files, as during the stream: a cue handed on is in them
     return transcript
+
+
+def cue_text(number: int, cue: Cue, shown: str, *, word_timing: bool = False) -> str:
+    """One final cue as ``follow`` prints it: a JSON line, an SRT block, or a WebVTT block
+    (the first after the ``WEBVTT`` header), numbered as in the files.
+
+    >>> cue_text(1, Cue(500, 1800, ("Hi,", "you"), (), "sentence"), "jsonl")
+    '{"number": 1, "start": 0.5, "end": 1.8, "lines": ["Hi,", "you"], "break_reason": "sentence"}\\n'
+    >>> cue_text(2, Cue(500, 1800, ("a < b",), ()), "srt")
+    '2\\n00:00:00,500 --> 00:00:01,800\\na <\u2060 b\\n\\n'
+    """
+    if shown == "jsonl":
+        record = {"number": number, "start": cue.start, "end": cue.end, "lines": list(cue.lines), "break_reason": cue.reason}
+        return json.dumps(record, ensure_ascii=False) + "\n"
+    if shown == "srt":
+        return str(subtitle(number, cue).to_srt())
+    if shown == "vtt":
+        return ("WEBVTT\n" if number == 1 else "") + cue_block(number, cue, word_timing=word_timing)
+    raise ValueError(f"cues are printed as jsonl, srt or vtt, not {shown!r}")
 
 
 def _cannot_write(stream_id: str, folder: Path, exc: OSError) -> OutputError:
