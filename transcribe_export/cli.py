@@ -27,8 +27,7 @@ from transcribe_export.errors import ConfigurationError, TranscribeExportError, 
 from transcribe_export.resources import bundled_dir
 from transcribe_export.run import DEFAULT_JOBS, DEFAULT_NAME_TEMPLATE, DEFAULT_OUT_DIR
 from transcribe_export.segmentation.presets import DEFAULT_PRESET, FRAME_RATES, check_language, check_preset_name, preset_names
-from transcribe_export.write import DEFAULT_FORMATS, FORMATS, parse_formats
-from transcribe_export.write.hls import DEFAULT_MPEGTS, DEFAULT_SEGMENT_SECONDS
+from transcribe_export.write import DEFAULT_FORMATS, FORMATS, HLS_MPEGTS, HLS_SEGMENT_SECONDS, parse_formats
 from transcribe_export.write.timeline import LINE_ENDINGS
 
 if TYPE_CHECKING:
@@ -318,9 +317,9 @@ def export(ctx: click.Context, /, stream_ids: tuple[str, ...], ids_file: str | N
               help="How each final cue is printed on standard output.")
 @click.option("--hls", "hls_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Also keep an HLS subtitle rendition here: captions.m3u8 and its WebVTT segments.")
-@click.option("--hls-segment", type=click.IntRange(1, 60), default=DEFAULT_SEGMENT_SECONDS, show_default=True,
+@click.option("--hls-segment", type=click.IntRange(1, 60), default=HLS_SEGMENT_SECONDS, show_default=True,
               help="Seconds per HLS segment (the playlist's target duration).")
-@click.option("--hls-mpegts", type=click.IntRange(0, 2**33 - 1), default=DEFAULT_MPEGTS, show_default=True,
+@click.option("--hls-mpegts", type=click.IntRange(0, 2**33 - 1), default=HLS_MPEGTS, show_default=True,
               help="The video's MPEG-TS time (90 kHz clock) at the session's start, for X-TIMESTAMP-MAP.")
 @click.option("--start-timecode", default=None, metavar="HH:MM:SS:FF",
               help="Place the session's start here on the editor's timeline (the files; not HLS, not the printed cues).")

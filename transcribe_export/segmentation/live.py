@@ -39,7 +39,7 @@ from transcribe_export.segmentation.presets import DEFAULT_PRESET, Preset, Prese
 from transcribe_export.segmentation.segmenter import _cues, _divide_overlaps, _Plan, _times, segment
 from transcribe_export.segmentation.text import OWN_SPACING_SAMPLE, chunk_words, display_token, uses_own_spacing
 
-__all__ = ["LiveSegmenter"]
+__all__ = ["LiveSegmenter", "live_cues"]
 
 log = logging.getLogger(__name__)
 

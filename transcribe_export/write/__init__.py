@@ -28,7 +28,8 @@ if TYPE_CHECKING:
     from transcribe_export.write.vtt import render_vtt
 
 __all__ = [
-    "BOM_FORMATS", "DEFAULT_FORMATS", "FORMATS", "WriteOptions", "parse_formats", "render", "render_ass", "render_json",
+    "BOM_FORMATS", "DEFAULT_FORMATS", "FORMATS", "HLS_MPEGTS", "HLS_SEGMENT_SECONDS", "WriteOptions", "parse_formats",
+    "render", "render_ass", "render_json",
     "render_scc", "render_srt", "render_ttml", "render_txt", "render_vtt", "shifted",
 ]
 
@@ -43,6 +44,12 @@ FORMATS: dict[str, str] = {
     "ass": "ass",
     "txt": "txt",
 }
+
+#: The HLS subtitle rendition's defaults (:mod:`.hls`), here so the command line reads them without loading
+#: the writer: the MPEG-TS time the cues' zero is mapped to (90 kHz clock), 10 s as in Apple's segmenters and
+#: webvtt-py; and a segment's duration, 6 s as Apple's HLS authoring guide advises.
+HLS_MPEGTS = 900_000
+HLS_SEGMENT_SECONDS = 6
 
 #: Formats that may start with a byte order mark: not JSON (RFC 8259 §8.1 forbids
 #: one) and not SCC (readers expect ``Scenarist_SCC`` as the file's first bytes).

@@ -21,14 +21,14 @@ from pathlib import Path
 from typing import Sequence
 
 from transcribe_export.models import Cue
+from transcribe_export.write import HLS_MPEGTS, HLS_SEGMENT_SECONDS
 from transcribe_export.write.files import write_atomic
 from transcribe_export.write.vtt import cue_block, timestamp
 
 __all__ = ["DEFAULT_MPEGTS", "DEFAULT_SEGMENT_SECONDS", "PLAYLIST", "HLSWriter"]
 
-#: The MPEG-TS time the cues' zero is mapped to (90 kHz clock): 10 s, Apple's segmenters' and webvtt-py's default.
-DEFAULT_MPEGTS = 900_000
-DEFAULT_SEGMENT_SECONDS = 6  # Apple's HLS authoring guide: a target duration of 6 s
+DEFAULT_MPEGTS = HLS_MPEGTS
+DEFAULT_SEGMENT_SECONDS = HLS_SEGMENT_SECONDS
 PLAYLIST = "captions.m3u8"
 
 
