@@ -33,6 +33,9 @@ BAD_FRAMES = [
     ('{"words": [{"word": "a", "start": NaN, "end": 1}]}', "frame 4 holds NaN, which is not a finite number (JSON has no NaN)", None),
     ('{"words": [{"word": "a", "start": 0, "end": Infinity}]}',
      "frame 4 holds Infinity, which is not a finite number (JSON has no Infinity)", None),
+    # an object, then more: the frame starts and ends like the usual one, yet is not one JSON value
+    ('{"words": []} {"x": 1}', "frame 4 is not valid JSON (Extra data at line 1 column 15)", None),
+    ('{"words": [' + "[" * 100_000 + "]" * 100_000 + "]}", "frame 4 is not valid JSON (it is nested too deeply to read)", None),
     ('{"words": [{"word": "a\\udc00", "start": 0, "end": 1}]}',
      "frame 4: words[0].word is 'a\\udc00', which holds an unpaired surrogate (not text)", "words[0].word"),
 ]

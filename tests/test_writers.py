@@ -19,6 +19,7 @@ from transcribe_export.models import CollectStats, Cue, Transcript, Word
 from transcribe_export.segmentation.presets import Preset
 from transcribe_export.segmentation.segmenter import segment
 from transcribe_export.write import FORMATS, render_json, render_srt, render_vtt, renderer
+from transcribe_export.write.subrip import subtitle
 
 # Texts that look like markup or syntax in one format or another.
 TRICKY = [
@@ -60,6 +61,18 @@ def test_srt_reads_back_with_srt() -> None:
 def test_srt_exact_bytes_for_a_simple_cue() -> None:
     t = transcript([("Hello, world.", "Second line")])
     assert render_srt(t) == "1\n00:00:01,250 --> 00:00:02,750\nHello, world.\nSecond line\n\n"
+
+
+def test_srt_is_what_the_srt_library_composes_for_the_same_subtitles() -> None:
+    # render_srt composes the text itself (the library's timedelta round trip is 2x slower): for
+    # the same subtitles, srt.compose must write every byte the same.
+    words = [Word(t, i * 0.4, i * 0.4 + 0.3) for i, t in enumerate("Hi <b> there & مرحبا . a {x} b\\N c --> d".split())]
+    extra = Transcript("s", "completed", None, None, tuple(words), tuple(segment(words, preset=Preset(max_chars_per_line=12))),
+                       {"algorithm": "t", "name": "t", "language": "en"})
+    late = Transcript("s", "completed", None, None, (), (Cue(359_999_000, 360_061_001, ("a",), ()),), {})  # past 99 hours
+    for t in (transcript(), extra, transcript([]), late):
+        composed = srt.compose([subtitle(n, cue) for n, cue in enumerate(t.cues, 1)], reindex=False)
+        assert render_srt(t) == composed
 
 
 def test_vtt_reads_back_with_webvtt_py() -> None:

@@ -192,42 +192,45 @@ class _Plan:
         min_gap, linger, max_cps = self.min_gap, self.linger, self.max_cps
         one_word, good_pause = self.one_word, self.good_pause
         limit, two_lines, two_only = self.limit, self._two_lines, preset.max_lines == 2
-        best = [INF] * (n + 1)
+        best = [INF] * (n + 1)  # a place no cue may start at keeps INF: the loop below skips it
         wide = pause = scanned = 0  # the first chunk a cue may start at: for its width, for the pauses inside it
+        brief = 0  # and for its duration
+        spoken = -1  # the latest end so far
         back: list[tuple[int, tuple[int, ...]]] = [(-1, ())] * (n + 1)
         best[0] = 0.0
         for j in range(1, n + 1 if complete else n):
+            last_end = ends[j - 1]
+            if last_end >= spoken:
+                spoken = last_end
             if j < n and not allowed[j]:
                 continue
-            latest = ends[j - 1]
             found = False
             # What every cue ending here costs whatever its start: CUE_COST and its end.
             fixed = CUE_COST + end_costs[j - 1]
             room_limit: float = starts[j] - min_gap if j < n else INF
             top_j = prefix[j]
             best_j = best[j]
-            # How far back a cue ending here may start: it holds no forced break (a long pause) and
-            # fits the lines (both only narrow as j grows, so the bound only moves forward). A cue of
-            # one chunk is always tried.
+            # How far back a cue ending here may start: it holds no forced break (a long pause), fits
+            # the lines and lasts no longer than the preset allows (each only narrows as j grows, so
+            # each bound only moves forward). A cue of one chunk is always tried.
             while wide < j - 1 and top_j - prefix[wide] - seps[wide] > capacity:
                 wide += 1
             while scanned < j:  # the last forced break before j (j itself may have been skipped)
                 if forced[scanned]:
                     pause = scanned
                 scanned += 1
-            for i in range(j - 1, min(max(wide, pause), j - 1) - 1, -1):
-                end = ends[i]
-                if end > latest:
-                    latest = end
-                if latest - starts[i] > max_ms and i < j - 1:
-                    break  # the cue would last too long
+            # (the latest end of chunks i..j-1 is the latest so far when chunk j-1 holds it, the usual case)
+            while brief < j - 1 and (spoken if last_end == spoken else max(ends[brief:j])) - starts[brief] > max_ms:
+                brief += 1
+            for i in range(j - 1, min(max(wide, pause, brief), j - 1) - 1, -1):
                 cost = best[i] + fixed
-                if cost < best_j and allowed[i]:
+                if cost < best_j:
                     width = top_j - prefix[i] - seps[i]
                     # The rest of the cue's cost: sentences inside it, reading speed, an orphan.
                     cost += INNER_SENTENCE * (sentences[j - 1] - sentences[i])
                     if cost >= best_j:
                         continue  # costs only grow from here
+                    latest = last_end if last_end == spoken else max(ends[i:j])
                     room_end: float = latest + linger
                     if room_limit < room_end:
                         room_end = room_limit
