@@ -65,10 +65,11 @@ def breaks(chunks: Sequence[Chunk], words: Sequence[Word], preset: Preset) -> tu
         chunk, nxt = chunks[k], chunks[k + 1]
         text = chunk.text
         gap = nxt.start_ms - chunk.end_ms
-        if _BRACKET.search(text):
+        plain = text.isalnum()  # one plain word (the usual chunk): no bracket, no mark
+        if not plain and _BRACKET.search(text):
             depth = max(0, depth + sum(text.count(c) for c in _OPENERS) - sum(text.count(c) for c in _CLOSERS))
         if chunk.sentence_end or nxt.text.startswith(("(", "[")) or (
-            depth == 0 and text.rstrip(".,;:!?").endswith((")", "]"))
+            not plain and depth == 0 and text.rstrip(".,;:!?").endswith((")", "]"))
         ):
             reason = "sentence"  # a sentence, or a sound label, stands as its own unit
         elif chunk.clause_end:
@@ -80,7 +81,7 @@ def breaks(chunks: Sequence[Chunk], words: Sequence[Word], preset: Preset) -> tu
         bonus = pause_bonus(gap) if reason == "pause" else 0.0
         penalty = 0.0
         if reason == "length" or reason == "pause":
-            if text.isalnum():  # one plain word (the usual chunk)
+            if plain:
                 raw = last = text.lower()
             else:
                 raw = text.rsplit(" ", 1)[-1].lower().replace("\u2019", "'")

@@ -262,15 +262,22 @@ def chunk_words(words: Sequence[Word], language: str = "en") -> list[Chunk]:
     prev = before = ""
     prev_index = before_index = -1
     quote_open = single_open = False
+    # After these marks, before a letter or digit, every rule but the last has no opinion (unless the
+    # language puts a no-break space there): no connector, quote, apostrophe, bracket or currency sign.
+    after_mark = set() if any(c.isalnum() for c in table.nbsp_before) else set(",;!?.") - set(table.nbsp_after)
     for index, text in enumerate(shown):
         stripped = text.strip()
         if not parts or not stripped or not visible:
             joint = GLUE if parts else SPACE
         elif own_spacing:
             joint = SPACE if text[:1].isspace() else GLUE
-        elif prev[-1].isalnum() and stripped[0].isalnum() and prev[-1] < _FAST_PATH_BELOW and stripped[0] < _FAST_PATH_BELOW:
-            # Two plain words (the usual case): no rule but "one space" can apply. The open chunk
-            # closes and this word opens the next: what the code below does, in fewer steps.
+        elif stripped[0] < _FAST_PATH_BELOW and stripped[0].isalnum() and prev[-1] < _FAST_PATH_BELOW and (
+            prev[-1].isalnum() or prev[-1] in after_mark and (prev != "." or starts[index] - ends[prev_index] > ABUT_MS)
+        ):
+            # A plain word after a plain word or a mark ending a clause or sentence (the usual cases): no
+            # rule but "one space" can apply (a full stop between abutting words may be a connector,
+            # 3.5, example.com). The open chunk closes and this word opens the next: what the code below
+            # does, in fewer steps.
             if len(parts) == 1 and parts[0][-1:].isalnum():  # _chunk's usual case: one plain word
                 chunks.append(Chunk(parts[0], first, index - 1, starts[first], end_ms, sep))
             else:

@@ -19,11 +19,13 @@ left to right, and would put its full stop at the wrong end.
 from __future__ import annotations
 
 from datetime import timedelta
-
-import srt
+from typing import TYPE_CHECKING
 
 from transcribe_export.models import Cue, Transcript
 from transcribe_export.scripts import WORD_JOINER, rtl_marked
+
+if TYPE_CHECKING:
+    import srt
 
 __all__ = ["WORD_JOINER", "neutralize", "render_srt", "subtitle", "timestamp"]
 
@@ -53,6 +55,8 @@ def render_srt(transcript: Transcript) -> str:
     for number, cue in enumerate(transcript.cues, 1):
         content = "\n".join([neutralize(rtl_marked(line)) for line in cue.lines])
         if not content or content[0] == "\n" or "\n\n" in content:  # never from the segmenter; as srt's strict mode
+            import srt  # only here (and for subtitle): it costs `convert` 2.5 ms of start-up
+
             content = srt.make_legal_content(content)
         parts.append(f"{number}\n{timestamp(cue.start_ms)} --> {timestamp(cue.end_ms)}\n{content}\n\n")
     return "".join(parts)
@@ -72,6 +76,8 @@ def timestamp(ms: int) -> str:
 
 def subtitle(number: int, cue: Cue) -> srt.Subtitle:
     """One cue as the ``srt`` library's subtitle (``.to_srt()`` gives its block in the file)."""
+    import srt
+
     return srt.Subtitle(
         index=number,
         start=timedelta(milliseconds=cue.start_ms),
