@@ -370,3 +370,26 @@ def test_a_japanese_quotation_stays_whole_where_the_line_allows() -> None:
     cues = segment(_spoken(tokens), preset=replace(load_preset("netflix-ja"), max_chars_per_line=16))
     shown = [line for cue in cues for line in cue.lines]
     assert any("「もっと短い表現」" in line for line in shown), shown
+
+
+def _timed(spec: list[tuple[str, float, float]]) -> list[Word]:
+    return [Word(text, start, end) for text, start, end in spec]
+
+
+def test_a_cue_too_short_to_read_joins_its_neighbour_where_the_limits_allow() -> None:
+    # "Hi!" then 0.5 s: alone it could stay up 0.26 + 0.5 - 0.084 = 0.676 s, under netflix-en's 0.833 s
+    # minimum; both sentences fit one line (32 characters), so they share a cue (N-TIM minimum duration).
+    tokens = [("Hi", 0.0, 0.26), ("!", 0.26, 0.26), ("My", 0.76, 0.9), ("name", 0.9, 1.1), ("is", 1.1, 1.2),
+              ("Shadi", 1.2, 1.5), ("Abou-Zahra", 1.5, 2.1), (".", 2.1, 2.1)]
+    cues = segment(_timed(tokens), preset="netflix-en")
+    assert [c.lines for c in cues] == [("Hi! My name is Shadi Abou-Zahra.",)]
+    # With a second's pause after it, "Hi!" has the time to stand alone, and does (one sentence a cue).
+    later = [(t, s + 0.5 if s > 0.5 else s, e + 0.5 if s > 0.5 else e) for t, s, e in tokens]
+    assert [c.lines for c in segment(_timed(later), preset="netflix-en")] == [("Hi!",), ("My name is Shadi Abou-Zahra.",)]
+
+
+def test_a_sound_label_keeps_a_cue_of_its_own_when_it_has_the_time() -> None:
+    # 1.2 s of applause, then speech at once: one word with no pause around it, but a label is not an
+    # orphan word, and a sentence may not share its cue (before, "(Applause) Thank you." on one line).
+    words = _timed([("(Applause)", 0.0, 1.2), ("Thank", 1.2, 1.5), ("you", 1.5, 1.8), (".", 1.8, 1.8)])
+    assert [c.lines for c in segment(words, preset="netflix-en")] == [("(Applause)",), ("Thank you.",)]

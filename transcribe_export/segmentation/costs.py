@@ -21,7 +21,7 @@ import math
 
 __all__ = [
     "ADJECTIVE", "AFTER_ARTICLE", "BAD_AFTER", "CUE_COST", "CUE_END", "FORCED", "GOOD_BEFORE", "INNER_SENTENCE", "LINE_BREAK",
-    "LONG_TOP_SLOPE", "LONG_TOP_STEP", "NAME", "ORPHAN", "PARTICLE", "SHORT_TOP", "SHORT_TOP_SLOPE", "SPEED_SLOPE",
+    "LONG_TOP_SLOPE", "LONG_TOP_STEP", "NAME", "ORPHAN", "PARTICLE", "SHORT_CUE", "SHORT_TOP", "SHORT_TOP_SLOPE", "SPEED_SLOPE",
     "SPEED_STEP", "balance_cost", "pause_bonus", "reading_speed_cost",
 ]
 
@@ -67,6 +67,12 @@ GOOD_BEFORE = 4.0
 
 #: A one-word cue that no pause sets apart (DCMP: avoid one-word captions).
 ORPHAN = 30.0
+
+#: A cue the next one follows too soon for it to stay up for the preset's minimum duration
+#: (N-TIM: at least 5/6 of a second), in proportion to the time it lacks (this much for all of it):
+#: joined to a neighbour where the limits allow, unless that costs more (a cue a few milliseconds
+#: short stays rather than split a sentence across lines).
+SHORT_CUE = 60.0
 
 #: A top line of one word (Netflix Chinese and English guides: avoid a top line
 #: of only one or two words).

@@ -44,6 +44,7 @@ from transcribe_export.segmentation.costs import (
     LONG_TOP_SLOPE,
     LONG_TOP_STEP,
     ORPHAN,
+    SHORT_CUE,
     SHORT_TOP,
     SHORT_TOP_SLOPE,
     SPEED_SLOPE,
@@ -105,6 +106,7 @@ class _Plan:
             allowed[k] = ok = start >= latest and start > starts[k - 1]
             forced[k] = ok and start - before >= pause_break
         self.one_word = [c.text.isalnum() or len(c.text.split()) == 1 for c in chunks]
+        self.label = [not c.text.isalnum() and c.text.rstrip(".,;:!?").endswith((")", "]")) for c in chunks]  # (Applause)
         # The preset's numbers as plain attributes: the inner loops read them ~10^5 times.
         self.limit = float(preset.max_chars_per_line)
         self.min_gap = preset.min_gap_ms
@@ -112,7 +114,8 @@ class _Plan:
         self.good_pause = preset.good_pause_ms
         self.max_cps = preset.max_cps
         self.forced_stops: set[int] = set()  # where solve() had to end a cue past the limits
-        self.sentences = [0, *accumulate(c.sentence_end for c in chunks)]  # prefix count of sentence ends
+        # prefix count of sentence ends (a sound label counts as one: it stands as its own unit)
+        self.sentences = [0, *accumulate(c.sentence_end or is_label for c, is_label in zip(chunks, self.label))]
 
     def width(self, i: int, j: int) -> float:
         """The width of chunks i..j-1 on one line."""
@@ -189,8 +192,8 @@ class _Plan:
         max_ms = preset.max_duration_ms if preset.max_duration_ms is not None else math.inf
         prefix, seps, starts, ends = self.prefix, self.seps, self.starts, self.ends
         allowed, forced, sentences, end_costs = self.allowed, self.forced, self.sentences, self.end_costs
-        min_gap, linger, max_cps = self.min_gap, self.linger, self.max_cps
-        one_word, good_pause = self.one_word, self.good_pause
+        min_gap, linger, max_cps, min_duration = self.min_gap, self.linger, self.max_cps, preset.min_duration_ms
+        one_word, good_pause, label = self.one_word, self.good_pause, self.label
         limit, two_lines, two_only = self.limit, self._two_lines, preset.max_lines == 2
         best = [INF] * (n + 1)  # a place no cue may start at keeps INF: the loop below skips it
         wide = pause = scanned = 0  # the first chunk a cue may start at: for its width, for the pauses inside it
@@ -238,7 +241,11 @@ class _Plan:
                     cps = width / (shown_ms if shown_ms > 1 else 1) * 1000  # costs.reading_speed_cost, inline
                     if cps > max_cps:
                         cost += SPEED_STEP + SPEED_SLOPE * (cps / max_cps - 1)
-                    if i == j - 1 and one_word[i] and not (
+                    # The next cue comes too soon for this one's minimum duration (a sound label, though,
+                    # stands as its own unit: its brevity is the sound's).
+                    if room_limit - starts[i] < min_duration and not label[j - 1]:
+                        cost += SHORT_CUE * (min_duration - room_limit + starts[i]) / min_duration
+                    if i == j - 1 and one_word[i] and not label[i] and not (
                         (i == 0 or starts[i] - ends[i - 1] >= good_pause) and (j == n or starts[j] - latest >= good_pause)
                     ):
                         cost += ORPHAN
