@@ -14,9 +14,10 @@ For each sample and preset, and each system, prints:
 
 Systems: ``ours`` (the DP segmenter), ``greedy`` (fill each line to the limit,
 break there: what most tools do), and, when installed in this environment,
-``deepgram-captions`` (``pip install deepgram-captions``) and openai-whisper's
-SRT writer (``pip install openai-whisper``). They are not dependencies of the
-package; a missing one is listed as such.
+``deepgram-captions`` (``pip install deepgram-captions``), openai-whisper's
+SRT writer (``pip install openai-whisper``) and stable-ts (``pip install
+stable-ts``; both need torch, and stable-ts a torchaudio built for the same
+torch). They are not dependencies of the package; a missing one is listed as such.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ import re
 import sys
 from dataclasses import replace
 from pathlib import Path
-from typing import Callable
+from typing import Any, Callable
 
 import srt
 
@@ -84,37 +85,77 @@ def ours(words: list[Word], preset: Preset) -> str:
     return render_srt(Transcript("x", "completed", None, None, tuple(words), tuple(cues), {}, CollectStats()))
 
 
-def deepgram(words: list[Word], preset: Preset) -> str:
-    from deepgram_captions import DeepgramConverter  # type: ignore[import-not-found]
-    from deepgram_captions import srt as dg_srt
+# The peers: each takes the same tokens, joined into words by our joiner (none of them joins
+# HeyGen's separate punctuation tokens itself), in the input its own API reads (``*_input``),
+# then makes its SRT (``*_srt``: what benchmarks/speed.py times).
 
+def deepgram_input(words: list[Word], preset: Preset) -> dict[str, Any]:
     chunks = [c for c in chunk_words(words, preset.language) if c.text]
     dg_words = [
         {"word": c.text.lower().strip(".,!?;:"), "punctuated_word": c.text, "start": c.start_ms / 1000, "end": c.end_ms / 1000}
         for c in chunks
     ]
     transcript = " ".join(c.text for c in chunks)
-    response = {"results": {"channels": [{"alternatives": [{"transcript": transcript, "words": dg_words}]}]}}
+    return {"results": {"channels": [{"alternatives": [{"transcript": transcript, "words": dg_words}]}]}}
+
+
+def deepgram_srt(response: dict[str, Any], preset: Preset) -> str:
+    from deepgram_captions import DeepgramConverter  # type: ignore[import-not-found]
+    from deepgram_captions import srt as dg_srt
+
     return str(dg_srt(DeepgramConverter(response)))
 
 
-def whisper_writer(words: list[Word], preset: Preset) -> str:
+def whisper_input(words: list[Word], preset: Preset) -> dict[str, Any]:
+    """Whisper's result shape: one segment holding every word, each with its leading space."""
+    chunks = [c for c in chunk_words(words, preset.language) if c.text]
+    segment_words = [{"word": " " + c.text, "start": c.start_ms / 1000, "end": c.end_ms / 1000} for c in chunks]
+    return {"language": preset.language, "segments": [
+        {"start": chunks[0].start_ms / 1000, "end": chunks[-1].end_ms / 1000,
+         "text": "".join(w["word"] for w in segment_words), "words": segment_words}]}
+
+
+def whisper_srt(result: dict[str, Any], preset: Preset) -> str:
+    """openai-whisper's SRT writer with its line options (greedy: fill a line, then the next)."""
     import io
 
     from whisper.utils import WriteSRT  # type: ignore[import-not-found]
 
-    chunks = [c for c in chunk_words(words, preset.language) if c.text]
-    segment_words = [{"word": " " + c.text, "start": c.start_ms / 1000, "end": c.end_ms / 1000} for c in chunks]
-    result = {"segments": [{"start": chunks[0].start_ms / 1000, "end": chunks[-1].end_ms / 1000,
-                            "text": " ".join(c.text for c in chunks), "words": segment_words}]}
     out = io.StringIO()
     WriteSRT(".").write_result(result, out, {"max_line_width": preset.max_chars_per_line,
                                              "max_line_count": preset.max_lines, "highlight_words": False})
     return out.getvalue()
 
 
+def stable_ts_srt(result: dict[str, Any], preset: Preset) -> str:
+    """stable-ts: its default regrouping (split at sentence ends, gaps, commas), then cues of at most
+    the preset's lines of characters, then lines within a cue, as its README shows for line limits."""
+    try:
+        import stable_whisper  # type: ignore[import-not-found]
+    except Exception as error:  # a torchaudio that doesn't match torch fails with OSError on import
+        raise ImportError(f"stable-ts does not import here: {error}") from None
+    regrouped = stable_whisper.WhisperResult(result)
+    regrouped.regroup()
+    regrouped.split_by_length(max_chars=preset.max_chars_per_line * preset.max_lines)
+    regrouped.split_by_length(max_chars=preset.max_chars_per_line, newline=True)
+    return str(regrouped.to_srt_vtt(word_level=False))
+
+
+def deepgram(words: list[Word], preset: Preset) -> str:
+    return deepgram_srt(deepgram_input(words, preset), preset)
+
+
+def whisper_writer(words: list[Word], preset: Preset) -> str:
+    return whisper_srt(whisper_input(words, preset), preset)
+
+
+def stable_ts(words: list[Word], preset: Preset) -> str:
+    return stable_ts_srt(whisper_input(words, preset), preset)
+
+
 SYSTEMS: list[tuple[str, Callable[[list[Word], Preset], str]]] = [
     ("ours", ours), ("greedy", greedy), ("deepgram-captions", deepgram), ("whisper writer", whisper_writer),
+    ("stable-ts", stable_ts),
 ]
 
 

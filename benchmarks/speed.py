@@ -3,7 +3,8 @@
     python benchmarks/speed.py
 
 Printed beside the floor (``json.loads`` of the same frames, the least any
-converter must do), deepgram-captions when it is installed, and ends with a
+converter must do) and the peers where they are installed (deepgram-captions,
+openai-whisper's writer, stable-ts: see benchmarks/quality.py), and ends with a
 verdict: each figure beside its target, pass or fail. The targets (issue
 "Instant commands"): start-up of ``--help``, ``convert`` of a 30-second capture
 and ``check`` of one SRT, whole processes, 0.10 s each; one hour in-process
@@ -28,6 +29,7 @@ from transcribe_export.collect.reader import read_capture  # noqa: E402
 from transcribe_export.gcpause import paused_gc  # noqa: E402
 from transcribe_export.models import SessionInfo  # noqa: E402
 from transcribe_export.run.pipeline import build_transcript, write_transcript  # noqa: E402
+from transcribe_export.segmentation.presets import load_preset  # noqa: E402
 from transcribe_export.write import DEFAULT_FORMATS, FORMATS, render  # noqa: E402
 
 VOCABULARY = (
@@ -119,27 +121,34 @@ def peak_memory_mb(hours: float) -> float:
     return int(done.stdout.strip()) / 1024
 
 
-def deepgram_time(capture: bytes) -> float | None:
-    try:
-        from deepgram_captions import DeepgramConverter, srt  # type: ignore[import-not-found]
-    except ImportError:
-        return None
-    frames = [json.loads(line[6:]) for line in capture.split(b"\n") if line.startswith(b"data: {\"words\"")]
-    words = [w for f in frames for w in f["words"]]
+def peer_times(capture: bytes) -> dict[str, float | None]:
+    """Each peer's own work on the same words (its SRT from its input shape, made beforehand:
+    benchmarks/quality.py has both halves), or ``None`` where it is not installed."""
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    import quality
 
-    def run() -> None:
-        dg = [{"word": w["word"], "punctuated_word": w["word"], "start": w["start"], "end": w["end"]} for w in words]
-        response = {"results": {"channels": [{"alternatives": [{"transcript": "x", "words": dg}]}]}}
-        srt(DeepgramConverter(response))
-
-    return best_of(3, run)
+    words = list(read_capture([capture], SessionInfo("bench", "completed")).words)
+    preset = load_preset("netflix-en")
+    peers = {"deepgram-captions": (quality.deepgram_input, quality.deepgram_srt),
+             "whisper writer": (quality.whisper_input, quality.whisper_srt),
+             "stable-ts": (quality.whisper_input, quality.stable_ts_srt)}
+    times: dict[str, float | None] = {}
+    for name, (prepare, run) in peers.items():
+        given = prepare(words, preset)
+        try:
+            run(given, preset)
+        except ImportError:
+            times[name] = None
+            continue
+        times[name] = best_of(3, lambda given=given, run=run: run(given, preset))  # type: ignore[misc]
+    return times
 
 
 def main() -> None:
-    print(f"{'input':<10} {'words':>7} {'ours (s)':>9} {'json.loads floor (s)':>21} {'ours/floor':>10} {'peak MB':>8} "
-          f"{'deepgram-captions (s)':>22}")
+    print(f"{'input':<10} {'words':>7} {'ours (s)':>9} {'json.loads floor (s)':>21} {'ours/floor':>10} {'peak MB':>8}")
     results = {}
     memory = {}
+    peers: dict[str, float | None] = {}
     with tempfile.TemporaryDirectory() as folder:
         out = Path(folder)
         for hours in (1, 10):
@@ -149,13 +158,16 @@ def main() -> None:
             to_files = best_of(3 if hours == 1 else 2, lambda capture=capture: convert(capture, out))  # type: ignore[misc]
             print(f"   ({hours} h to files on disk, in-process: {to_files:.3f} s)")
             base = floor(capture)
-            peer = deepgram_time(capture)
+            if hours == 1:
+                peers = peer_times(capture)
             results[hours] = seconds
-            peer_text = f"{peer:.3f}" if peer is not None else "not installed"
             memory[hours] = peak_memory_mb(hours)
             print(f"{hours:>2} hour{'s' if hours > 1 else ' '}  {words:>7} {seconds:>9.3f} {base:>21.3f} {seconds / base:>10.1f} "
-                  f"{memory[hours]:>8.0f} {peer_text:>22}")
+                  f"{memory[hours]:>8.0f}")
     print(f"10 hours / 1 hour: {results[10] / results[1]:.1f}x (linear: 10x)")
+    print("\npeers, one hour, the same words (their SRT only; netflix-en's 42 x 2 where they take limits)")
+    for name, peer in peers.items():
+        print(f"{name:<20} {'not installed' if peer is None else f'{peer:.3f} s'}")
     writers()
     startup = startups()
     print(f"\n{'verdict':<50} {'measured':>9} {'target':>8}")
