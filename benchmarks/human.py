@@ -1,6 +1,7 @@
 """How close our breaks come to a human subtitler's: subtitles made by people, segmented again by us and by others.
 
     python benchmarks/human.py
+    python benchmarks/human.py --lines   # the line breaks where we and the people differ, in cues cut alike
 
 The references are in ``benchmarks/human/`` (unmodified, with their licence
 notices). Each file's breaks are taken out and its words get timing that does
@@ -207,6 +208,47 @@ def people(references: list[Reference]) -> dict[str, float]:
     return {"long lines": long_lines, "tall cues": tall}
 
 
+def disagreements(language: str = "en") -> None:
+    """Where we and the people cut the same cue but break its lines differently, and how often each
+    breaks a line right after a word the guides keep with the next (``python benchmarks/human.py --lines``)."""
+    from transcribe_export.segmentation.languages import language as language_table
+
+    table = language_table(language)
+    binding = table.no_break_after | table.articles
+    ours = dict(SYSTEMS)["ours"]
+    alike = with_lines = same_lines = 0
+    after_binding = {"people": [0, 0], "ours": [0, 0]}
+    for reference in (r for r in load_references() if r.line_breaks and r.language == language):
+        tags, _ = tags_from_srt(ours(timed_words(reference.tokens), load_preset(PRESETS[language])), reference.tokens)
+        for name, given in (("people", reference.tags), ("ours", tags)):
+            for token, tag in zip(reference.tokens, given):
+                if tag == "eol":
+                    after_binding[name][0] += 1
+                    after_binding[name][1] += token.lower().strip(".,;:!?\"") in binding
+        ends = [k for k, tag in enumerate(tags) if tag == "eob"]
+        first = 0
+        for k, tag in enumerate(reference.tags):
+            if tag != "eob":
+                continue
+            span = range(first, k + 1)
+            if k in ends and (first == 0 or first - 1 in ends):
+                alike += 1
+                theirs = [i for i in span if reference.tags[i] == "eol"]
+                mine = [i for i in span if tags[i] == "eol"]
+                if theirs or mine:
+                    with_lines += 1
+                    same_lines += theirs == mine
+                    if theirs != mine:
+                        shown = [" ".join(reference.tokens[i] + (" /" if i in breaks else "") for i in span)
+                                 for breaks in (theirs, mine)]
+                        print(f"people: {shown[0]}\nours:   {shown[1]}\n")
+            first = k + 1
+    print(f"{language}: cues cut alike {alike}, with a line break {with_lines}, the line break in the same place {same_lines}")
+    for name, (count, bound) in after_binding.items():
+        print(f"{name}: {count} line breaks, {bound} ({bound / count:.0%}) right after an article, preposition, "
+              "conjunction, subject pronoun or auxiliary")
+
+
 def load_references() -> list[Reference]:
     return [read_reference(p) for p in sorted(REFERENCES.glob("*/*")) if p.suffix in (".vtt", ".srt")]
 
@@ -245,4 +287,7 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    if sys.argv[1:] == ["--lines"]:
+        disagreements()
+    else:
+        main()

@@ -1,6 +1,7 @@
 """Conversion speed and memory: SSE capture bytes -> SRT, WebVTT and JSON; and start-up of each command.
 
     python benchmarks/speed.py
+    python benchmarks/speed.py --stages   # where one hour's in-process time goes
 
 Printed beside the floor (``json.loads`` of the same frames, the least any
 converter must do) and the peers where they are installed (deepgram-captions,
@@ -21,6 +22,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any, Callable
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -144,6 +146,34 @@ def peer_times(capture: bytes) -> dict[str, float | None]:
     return times
 
 
+def stages() -> None:
+    """Where one hour's in-process time goes, stage by stage (best of 5 each, the collector paused):
+    ``python benchmarks/speed.py --stages``."""
+    from transcribe_export.segmentation import segmenter
+    from transcribe_export.segmentation.presets import resolve_preset
+    from transcribe_export.segmentation.text import chunk_words
+
+    capture = make_capture(60)
+    pieces = [capture[i : i + 65536] for i in range(0, len(capture), 65536)]
+
+    def timed(label: str, action: Callable[[], Any]) -> Any:
+        with paused_gc():
+            result = action()
+            print(f"{label:<40} {best_of(5, action):.4f}")
+        return result
+
+    collected = timed("collect (SSE bytes -> words)", lambda: read_capture(pieces, SessionInfo("bench", "completed")))
+    words = collected.words
+    preset = resolve_preset("auto", (w.text for w in words))
+    chunks = timed("chunk (join tokens)", lambda: [c for c in chunk_words(words, preset.language) if c.text])
+    timed("plan (arrays, break costs)", lambda: segmenter._Plan(chunks, words, preset))
+    timed("plan + dynamic program", lambda: segmenter._Plan(chunks, words, preset).solve())
+    timed("segment (all of the above but collect)", lambda: segmenter.segment(words, preset=preset))
+    transcript = timed("build_transcript (segment + checks)", lambda: build_transcript(collected))
+    for fmt in DEFAULT_FORMATS:
+        timed(f"render {fmt}", lambda fmt=fmt: render(transcript, fmt))  # type: ignore[misc]
+
+
 def main() -> None:
     print(f"{'input':<10} {'words':>7} {'ours (s)':>9} {'json.loads floor (s)':>21} {'ours/floor':>10} {'peak MB':>8}")
     results = {}
@@ -236,4 +266,7 @@ def writers() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    if sys.argv[1:] == ["--stages"]:
+        stages()
+    else:
+        main()
