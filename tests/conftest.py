@@ -30,6 +30,23 @@ SESSIONS = Path(__file__).resolve().parent / "sessions"
 KEY = "test-key-Zq81"  # never a real key; tests grep every output for it
 
 
+@pytest.fixture(scope="session")
+def built_wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The wheel ``pip install .`` builds (hatch_build.py compiles its hot modules where it can),
+    built once for the tests that install or unpack it."""
+    import subprocess
+    import sys
+
+    wheels = tmp_path_factory.mktemp("wheels")
+    root = Path(__file__).resolve().parent.parent
+    subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q", "-w", str(wheels), str(root)],
+        check=True, capture_output=True, timeout=600,
+    )
+    (wheel,) = wheels.glob("*.whl")
+    return wheel
+
+
 @pytest.fixture
 def emulator() -> Iterator[Emulator]:
     """The bundled samples, served with KEY required."""

@@ -137,13 +137,8 @@ def test_bad_config_file_exits_2(tmp_path: Path) -> None:
 
 
 @pytest.mark.slow
-def test_presets_and_samples_ship_inside_a_built_wheel(tmp_path: Path) -> None:
-    wheels = tmp_path / "wheels"
-    subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q", "-w", str(wheels), str(ROOT)],
-        check=True, capture_output=True, timeout=300,
-    )
-    (wheel,) = wheels.glob("*.whl")
+def test_presets_and_samples_ship_inside_a_built_wheel(tmp_path: Path, built_wheel: Path) -> None:
+    wheel = built_wheel
     names = zipfile.ZipFile(wheel).namelist()
     assert {f"transcribe_export/_data/configs/{n}.yaml" for n in EXPECTED} <= set(names)
     assert "transcribe_export/_data/samples/product-demo.sse" in names

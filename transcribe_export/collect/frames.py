@@ -22,7 +22,7 @@ __all__ = ["MAX_SECONDS", "NonFiniteNumberError", "parse_word_batch", "strict_lo
 log = logging.getLogger(__name__)
 
 
-_SURROGATE = re.compile("[\ud800-\udfff]")
+_SURROGATE = re.compile("[" + chr(0xD800) + "-" + chr(0xDFFF) + "]")  # chr: a compiled module can't hold a lone surrogate literal
 _NUMBER = (int, float)
 #: The latest time a subtitle file can hold: SRT writes hours with two digits (99:59:59,999),
 #: and HeyGen caps a session at one hour, so a later time is a broken frame, not a long session.
@@ -210,8 +210,9 @@ def _items(data: str, *, stream_id: str, frame: int, repairs: list[Repair] | Non
     try:
         try:
             batch = strict_loads(data)
-        except NonFiniteNumberError as exc:
-            raise bad(f"frame {frame} holds {exc.name}, which is not a finite number (JSON has no {exc.name})") from None
+        except NonFiniteNumberError as constant:  # its own name: a compiled build types a name by its first use
+            name = constant.name
+            raise bad(f"frame {frame} holds {name}, which is not a finite number (JSON has no {name})") from None
         except ValueError as exc:
             detail = f"{exc.msg} at line {exc.lineno} column {exc.colno}" if isinstance(exc, json.JSONDecodeError) else str(exc)
             raise bad(f"frame {frame} is not valid JSON ({detail})") from None

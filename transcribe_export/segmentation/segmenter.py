@@ -110,7 +110,7 @@ class _Plan:
         # The preset's numbers as plain attributes: the inner loops read them ~10^5 times.
         self.limit = float(preset.max_chars_per_line)
         self.min_gap = preset.min_gap_ms
-        self.linger = preset.linger_ms
+        self.linger = float(preset.linger_ms)  # a float: the out-time it bounds is compared with float limits
         self.good_pause = preset.good_pause_ms
         self.max_cps = preset.max_cps
         self.forced_stops: set[int] = set()  # where solve() had to end a cue past the limits

@@ -299,8 +299,9 @@ def chunk_words(words: Sequence[Word], language: str = "en") -> list[Chunk]:
                 language=table,
             )
             for _, rule in RULES:
-                joint = rule(pair)  # type: ignore[assignment]
-                if joint is not None:
+                found = rule(pair)
+                if found is not None:
+                    joint = found
                     break
         if joint not in (GLUE, GLUE_NBSP) and parts:
             chunks.append(_chunk(parts, sep, first, index - 1, starts, end_ms))
