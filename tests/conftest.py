@@ -32,15 +32,15 @@ KEY = "test-key-Zq81"  # never a real key; tests grep every output for it
 
 @pytest.fixture(scope="session")
 def built_wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The wheel ``pip install .`` builds (hatch_build.py compiles its hot modules where it can),
-    built once for the tests that install or unpack it."""
+    """The wheel ``pip install .`` builds (hatch_build.py compiles its hot modules where it can), in a
+    build environment of its own as pip makes it, built once for the tests that install or unpack it."""
     import subprocess
     import sys
 
     wheels = tmp_path_factory.mktemp("wheels")
     root = Path(__file__).resolve().parent.parent
     subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q", "-w", str(wheels), str(root)],
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(wheels), str(root)],
         check=True, capture_output=True, timeout=600,
     )
     (wheel,) = wheels.glob("*.whl")
