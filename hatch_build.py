@@ -49,7 +49,7 @@ from setuptools import setup
 out, temp, *modules = sys.argv[1:]
 # The modules compiled are type-checked; the ones they import only read for their types (silently), and a
 # library missing from the build environment (pip builds in one of its own) counts as untyped.
-flags = ["--follow-imports=silent", "--ignore-missing-imports"]
+flags = ["--follow-imports=silent", "--ignore-missing-imports", f"--cache-dir={temp}/mypy"]  # nothing in the tree
 setup(name="transcribe-export-native", packages=[], py_modules=[],
       ext_modules=mypycify([*flags, *modules], opt_level="3", group_name="transcribe_export._native", target_dir=temp),
       script_args=["build_ext", "--build-lib", out, "--build-temp", temp])
