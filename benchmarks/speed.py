@@ -86,16 +86,18 @@ def make_capture(minutes: float, seed: int = 7) -> bytes:
 def convert(capture: bytes, out: Path | None = None) -> int:
     """SSE bytes to the SRT, WebVTT and JSON texts in-process (the target's definition), or to
     files in ``out`` as ``transcribe-export convert`` writes them (atomically, one at a time)."""
-    collected = read_capture([capture[i : i + 65536] for i in range(0, len(capture), 65536)],
-                             SessionInfo("bench", "completed"))
-    transcript = build_transcript(collected)
-    if out is None:
-        with paused_gc():
+    with paused_gc():  # as `transcribe-export convert` does for each file (run/batch.py)
+        collected = read_capture([capture[i : i + 65536] for i in range(0, len(capture), 65536)],
+                                 SessionInfo("bench", "completed"))
+        transcript = build_transcript(collected)
+        if out is None:
             for fmt in DEFAULT_FORMATS:
                 render(transcript, fmt)
-    else:
-        write_transcript(transcript, out, DEFAULT_FORMATS, name="bench")
-    return len(transcript.words)
+        else:
+            write_transcript(transcript, out, DEFAULT_FORMATS, name="bench")
+        words = len(transcript.words)
+        del collected, transcript  # freed inside the pause, as convert's files are: nothing left for the collector
+    return words
 
 
 def best_of(runs: int, action: object) -> float:

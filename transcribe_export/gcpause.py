@@ -7,6 +7,13 @@ object, so with it running the cost of a ten-hour session grows faster than
 its length (measured in ``benchmarks/speed.py``: 12x for 10x the words,
 10x with the collector paused). Pausing is re-entrant and thread-safe: the
 collector comes back when the last user leaves, if it was on before.
+
+Its first pass after a pause walks every object the pause left alive, so
+two pauses back to back (cut, then write) cost a walk over the words in
+between: 2 ms for an hour, 39 ms for ten (measured with ``gc.callbacks``).
+``convert`` holds one pause over reading, cutting and writing a file, and
+``export`` over cutting and writing a session (its network wait runs with
+the collector on).
 """
 
 from __future__ import annotations

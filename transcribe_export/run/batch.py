@@ -42,6 +42,7 @@ from transcribe_export.errors import (
     TranscribeExportError,
     bad_value,
 )
+from transcribe_export.gcpause import paused_gc
 from transcribe_export.models import Transcript
 from transcribe_export.run import DEFAULT_JOBS, DEFAULT_NAME_TEMPLATE, DEFAULT_OUT_DIR
 from transcribe_export.run.inputs import check_name_template, clash, file_name, id_problem
@@ -352,15 +353,18 @@ def convert(
     def one(name: str) -> tuple[SessionOutcome, str | None]:
         started = time.monotonic()
         try:
-            transcript = build_transcript(load_input(names[name], options), rules)
-            written = write_transcript(transcript, folder, chosen, name=name, options=writing)
+            with paused_gc():  # read, cut, written and let go in one pause (a file is all computing): see gcpause
+                transcript = build_transcript(load_input(names[name], options), rules)
+                written = write_transcript(transcript, folder, chosen, name=name, options=writing)
+                counts = len(transcript.words), len(transcript.cues)
+                del transcript
         except TranscribeExportError as error:
             return SessionOutcome(name, "failed", str(error), seconds=time.monotonic() - started), None
         except Exception as error:  # noqa: BLE001 - a bug in one file must not stop the others
             return _bug(name, error, started), None
         files_written = tuple(path.name for path in written)
         seconds = time.monotonic() - started
-        return SessionOutcome(name, "exported", None, files_written, len(transcript.words), len(transcript.cues), seconds), None
+        return SessionOutcome(name, "exported", None, files_written, *counts, seconds), None
 
     _run(list(names), one, 1, results, on_done, stop, None)
     outcomes = [results[name] for name in names if name in results]

@@ -187,7 +187,9 @@ def export_session(
     chosen_formats = parse_formats(formats)
     if client is None:
         client = HeyGenClient.from_env()
-    transcript = build_transcript(collect(client, stream_id, options), preset)
-    if out_dir is not None:
-        write_transcript(transcript, out_dir, chosen_formats, name=name, word_timing=word_timing, options=write_options)
+    collected = collect(client, stream_id, options)
+    with paused_gc():  # cut and written in one pause: the collector then passes over the words once, not twice
+        transcript = build_transcript(collected, preset)
+        if out_dir is not None:
+            write_transcript(transcript, out_dir, chosen_formats, name=name, word_timing=word_timing, options=write_options)
     return transcript
