@@ -85,6 +85,21 @@ def _preset_choice(
     return PresetChoice(preset or DEFAULT_PRESET, config, fps, language)
 
 
+def client_from_env(
+    api_key_file: str | os.PathLike[str] | None, base_url: str | None, allow_insecure_http: bool,
+    connect_timeout: float, read_timeout: float, request_timeout: float, retries: int, retry_after_max: float,
+    *, pool_size: int = 10,
+) -> HeyGenClient:
+    """The client ``export`` and ``follow`` make from their flat network options (the key from the environment)."""
+    from transcribe_export.collect.client import HeyGenClient  # the network stack, only when used
+
+    return HeyGenClient.from_env(
+        api_key_file=api_key_file, base_url=base_url, timeout=(connect_timeout, read_timeout),
+        request_timeout=request_timeout, allow_insecure_http=allow_insecure_http,
+        retry=RetryPolicy(retries=retries, retry_after_max=retry_after_max), pool_size=pool_size,
+    )
+
+
 def _check_jobs(jobs: int) -> int:
     if isinstance(jobs, bool) or not isinstance(jobs, int) or not 1 <= jobs <= 64:
         raise bad_value("jobs", jobs, "a whole number from 1 to 64")
@@ -167,7 +182,6 @@ def export(
         ConfigurationError: a bad option, before any request.
         BusyError: another run holds the output folder.
     """
-    from transcribe_export.collect.client import HeyGenClient  # the network stack, only when used
     from transcribe_export.run.state import StateStore
 
     chosen = parse_formats(formats)
@@ -187,12 +201,8 @@ def export(
         options = dataclasses.replace(options, cancel=cancel)
     ids = list(dict.fromkeys(stream_ids))
     if client is None:
-        client = HeyGenClient.from_env(
-            api_key_file=api_key_file, base_url=base_url, timeout=(connect_timeout, read_timeout),
-            request_timeout=request_timeout,
-            allow_insecure_http=allow_insecure_http, retry=RetryPolicy(retries=retries, retry_after_max=retry_after_max),
-            pool_size=max(10, jobs),
-        )
+        client = client_from_env(api_key_file, base_url, allow_insecure_http, connect_timeout, read_timeout,
+                                 request_timeout, retries, retry_after_max, pool_size=max(10, jobs))
     folder = _prepare(out_dir)
     started_at = datetime.now(timezone.utc)
     results: dict[str, SessionOutcome] = {}

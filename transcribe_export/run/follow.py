@@ -81,7 +81,7 @@ def follow(
     max_duration: float = CollectOptions.max_duration,
     retries: int = RetryPolicy.retries,
     retry_after_max: float = RetryPolicy.retry_after_max,
-    lenient: bool = False,
+    lenient: bool = CollectOptions.lenient,
     max_frame_bytes: int = CollectOptions.max_frame_bytes,
     max_words: int = CollectOptions.max_words,
     on_cue: Callable[[int, Cue], None] | None = None,
@@ -103,9 +103,8 @@ def follow(
         TranscribeExportError: as ``export`` does, naming the stream id. The growing files then
             stay as they were (each whole), and no file of the end is written.
     """
-    from transcribe_export.collect.client import HeyGenClient
     from transcribe_export.errors import ConfigurationError
-    from transcribe_export.run.batch import _preset_choice, _write_options
+    from transcribe_export.run.batch import _preset_choice, _write_options, client_from_env
     from transcribe_export.run.inputs import id_problem
 
     if (problem := id_problem(stream_id)) is not None:
@@ -121,11 +120,8 @@ def follow(
     options = CollectOptions(wait=True, wait_timeout=wait_timeout, max_duration=max_duration, lenient=lenient,
                              max_frame_bytes=max_frame_bytes, max_words=max_words)
     if client is None:
-        client = HeyGenClient.from_env(
-            api_key_file=api_key_file, base_url=base_url, timeout=(connect_timeout, read_timeout),
-            request_timeout=request_timeout, allow_insecure_http=allow_insecure_http,
-            retry=RetryPolicy(retries=retries, retry_after_max=retry_after_max),
-        )
+        client = client_from_env(api_key_file, base_url, allow_insecure_http, connect_timeout, read_timeout,
+                                 request_timeout, retries, retry_after_max)
     return follow_session(stream_id, client=client, out_dir=out_dir, preset=rules, options=options,
                           write_options=writing, hls_dir=hls_dir, hls_segment=hls_segment, hls_mpegts=hls_mpegts,
                           on_cue=on_cue)
