@@ -174,3 +174,20 @@ def test_straight_single_quotes_and_clitics(tokens: list[str], expected: str) ->
 def test_repeated_punctuation_tokens_all_survive() -> None:
     assert join(["wait", ".", ".", "."], times=[(0, 1), (1, 1), (1, 1), (1, 1)]) == "wait..."
     assert join(["what", "?", "!"]) == "what?!"
+
+
+@pytest.mark.parametrize(
+    ("pieces", "expected"),
+    [
+        (["Hello,", "world."], "Hello, world."),
+        (["", "Hello,", "", "world.", ""], "Hello, world."),  # empty pieces add neither text nor a space
+        (["日本語です。", "はい。"], "日本語です。はい。"),  # CJK meets CJK: no space
+        (["日本語", "OK", "はい"], "日本語 OK はい"),  # CJK meets Latin: a space either way
+        (["مرحبا", "بكم."], "مرحبا بكم."),
+        ([], ""),
+    ],
+)
+def test_join_lines_runs_lines_together(pieces: list[str], expected: str) -> None:
+    from transcribe_export.scripts import join_lines
+
+    assert join_lines(pieces) == expected
