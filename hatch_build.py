@@ -32,13 +32,14 @@ except ImportError:  # imported by the tests and benchmarks for compile_native a
     BuildHookInterface = object  # type: ignore[misc,assignment]
 
 #: Where the time of a conversion goes (benchmarks/speed.py --stages): reading the stream,
-#: joining tokens, the break costs and the dynamic program.
+#: joining tokens, the break costs, the dynamic program and the cues' times.
 NATIVE_MODULES = (
     "transcribe_export/collect/sse.py",
     "transcribe_export/collect/frames.py",
     "transcribe_export/segmentation/text.py",
     "transcribe_export/segmentation/breaks.py",
     "transcribe_export/segmentation/segmenter.py",
+    "transcribe_export/segmentation/cues.py",
 )
 
 _SETUP = """

@@ -393,3 +393,33 @@ def test_a_sound_label_keeps_a_cue_of_its_own_when_it_has_the_time() -> None:
     # orphan word, and a sentence may not share its cue (before, "(Applause) Thank you." on one line).
     words = _timed([("(Applause)", 0.0, 1.2), ("Thank", 1.2, 1.5), ("you", 1.5, 1.8), (".", 1.8, 1.8)])
     assert [c.lines for c in segment(words, preset="netflix-en")] == [("(Applause)",), ("Thank you.",)]
+
+
+def test_a_cue_left_short_or_of_one_word_says_why_in_its_break_reason() -> None:
+    # One line of 20: "It all works now. Go." (21) has no room for "Go.", nor has "Go. Come back very soon." (24).
+    # Alone, "Go." (2.0 s) may stay up only until the next cue's 2.5 s less the 84 ms gap: 0.416 s,
+    # under the 0.833 s minimum; "Go. Come back very" would split the next sentence and strand "soon.".
+    narrow = replace(load_preset("netflix-en"), max_chars_per_line=20, max_lines=1)
+    after = [("Come", 2.5, 2.7), ("back", 2.7, 2.9), ("very", 2.9, 3.1), ("soon", 3.1, 3.4), (".", 3.4, 3.4)]
+    words = _timed([("It", 0.0, 0.2), ("all", 0.2, 0.4), ("works", 0.4, 0.8), ("now", 0.8, 1.2), (".", 1.2, 1.2),
+                    ("Go", 2.0, 2.2), (".", 2.2, 2.2), *after])
+    cues = segment(words, preset=narrow)
+    assert [c.lines for c in cues] == [("It all works now.",), ("Go.",), ("Come back very soon.",)]
+    assert cues[1].reason == "sentence; short (0.42 s): no room in the cue before, a new sentence follows"
+    assert ";" not in cues[0].reason and ";" not in cues[2].reason  # long enough, and more than a word
+    # The same "Go." after 2 s of silence (a forced break at netflix-en's 1.5 s pause).
+    words = _timed([("Done", 0.0, 0.5), (".", 0.5, 0.5), ("Go", 2.5, 2.7), (".", 2.7, 2.7),
+                    *[(t, s + 0.5, e + 0.5) for t, s, e in after]])
+    cues = segment(words, preset=narrow)
+    assert cues[1].reason == "sentence; short (0.42 s): a pause of 2.00 s before, a new sentence follows"
+
+
+def test_a_one_word_cue_says_why_and_a_sound_label_needs_no_reason() -> None:
+    # "Hi!" with a second's pause after it: up for the full 0.833 s, so not short, but a single word.
+    tokens = [("Hi", 0.0, 0.26), ("!", 0.26, 0.26), ("My", 1.26, 1.4), ("name", 1.4, 1.6), ("is", 1.6, 1.7),
+              ("Shadi", 1.7, 2.0), ("Abou-Zahra", 2.0, 2.6), (".", 2.6, 2.6)]
+    first = segment(_timed(tokens), preset="netflix-en")[0]
+    assert first.lines == ("Hi!",)
+    assert first.reason == "sentence; one word: it opens the session, a new sentence follows"
+    words = _timed([("(Applause)", 0.0, 1.2), ("Thank", 1.2, 1.5), ("you", 1.5, 1.8), (".", 1.8, 1.8)])
+    assert [c.reason for c in segment(words, preset="netflix-en")] == ["sentence", "end"]

@@ -34,9 +34,10 @@ import logging
 from typing import Iterable, Sequence
 
 from transcribe_export.models import Cue, Word
+from transcribe_export.segmentation.cues import divide_overlaps, make_cues, timing
 from transcribe_export.segmentation.languages import identify_so_far
 from transcribe_export.segmentation.presets import DEFAULT_PRESET, Preset, PresetChoice, resolve_preset
-from transcribe_export.segmentation.segmenter import _cues, _divide_overlaps, _Plan, _times, segment
+from transcribe_export.segmentation.segmenter import _Plan, segment
 from transcribe_export.segmentation.text import OWN_SPACING_SAMPLE, chunk_words, display_token, uses_own_spacing
 
 __all__ = ["LiveSegmenter", "live_cues"]
@@ -125,13 +126,13 @@ class LiveSegmenter:
         stop = cuts[-1][1]
         # The next cue starts at ``stop``: timed with it, as the whole session times them.
         following = (stop, stop + 1, ())
-        times, pushed = _times(plan, [*cuts, following])
-        timed = _divide_overlaps(  # quietly: the whole session's cut warns once, at the end
+        times, pushed = timing(plan, [*cuts, following])
+        timed = divide_overlaps(  # quietly: the whole session's cut warns once, at the end
             plan, [(*cut, *t, "overlap" if n in pushed else "") for n, (cut, t) in enumerate(zip([*cuts, following], times))],
             warn=False,
         )
         timed = [t for t in timed if t[0] < stop]
-        fresh = _cues(plan, words, [t for t in timed if t[0] >= self._stops])
+        fresh = make_cues(plan, words, timed, first=next((n for n, t in enumerate(timed) if t[0] >= self._stops), len(timed)))
         self._stops = stop
         self.settled_ms = plan.starts[stop]  # a later cue starts with its first chunk, or later
         return fresh
