@@ -231,7 +231,8 @@ def disagreements(language: str = "en") -> None:
             if tag != "eob":
                 continue
             span = range(first, k + 1)
-            if k in ends and (first == 0 or first - 1 in ends):
+            # cut alike: we end a cue where the people's starts and where it ends, and nowhere between
+            if k in ends and (first == 0 or first - 1 in ends) and not any(tags[i] == "eob" for i in range(first, k)):
                 alike += 1
                 theirs = [i for i in span if reference.tags[i] == "eol"]
                 mine = [i for i in span if tags[i] == "eol"]
