@@ -21,7 +21,6 @@ import logging
 import os
 import threading
 import time
-from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Sequence
@@ -48,6 +47,7 @@ from transcribe_export.run import DEFAULT_JOBS, DEFAULT_NAME_TEMPLATE, DEFAULT_O
 from transcribe_export.run.inputs import check_name_template, clash, file_name, id_problem
 from transcribe_export.run.outcomes import SessionOutcome, check_report_path, write_report
 from transcribe_export.run.pipeline import build_transcript, export_session, recut, write_transcript
+from transcribe_export.run.pool import bug_outcome, run_all
 from transcribe_export.run.signals import Stop
 from transcribe_export.segmentation.presets import DEFAULT_PRESET, Preset, PresetChoice
 from transcribe_export.write import DEFAULT_FORMATS, WriteOptions, parse_formats
@@ -276,7 +276,7 @@ def export(
                 outcome = SessionOutcome(stream_id, "failed", str(error), seconds=time.monotonic() - started, permanent=permanent)
                 return outcome, None
             except Exception as error:  # noqa: BLE001 - a bug in one session must not stop the others
-                return _bug(stream_id, error, started), None
+                return bug_outcome(stream_id, error, started), None
             outcome = SessionOutcome(
                 stream_id, "exported", None, tuple(f"{name}.{fmt}" for fmt in chosen), len(transcript.words),
                 len(transcript.cues), time.monotonic() - started,
@@ -291,7 +291,7 @@ def export(
                 files=outcome.files, words_sha256=checksum, fingerprint=fingerprint if outcome.outcome == "exported" else None,
             )
 
-        _run(todo, one, jobs, results, on_done, stop, record, refused)
+        run_all(todo, one, jobs, results, on_done, stop, record, refused)
     outcomes = [results[i] for i in ids if i in results]
     if review:
         _write_review(folder, outcomes)
@@ -371,12 +371,12 @@ def convert(
         except TranscribeExportError as error:
             return SessionOutcome(name, "failed", str(error), seconds=time.monotonic() - started), None
         except Exception as error:  # noqa: BLE001 - a bug in one file must not stop the others
-            return _bug(name, error, started), None
+            return bug_outcome(name, error, started), None
         files_written = tuple(path.name for path in written)
         seconds = time.monotonic() - started
         return SessionOutcome(name, "exported", None, files_written, *counts, seconds), None
 
-    _run(list(names), one, 1, results, on_done, stop, None)
+    run_all(list(names), one, 1, results, on_done, stop, None)
     outcomes = [results[name] for name in names if name in results]
     if review:
         _write_review(folder, outcomes)
@@ -398,54 +398,6 @@ def _write_review(folder: Path, outcomes: Sequence[SessionOutcome]) -> None:
     if transcripts:
         for path in review(transcripts, out_dir=folder / "review"):
             log.info("wrote %s", path)
-
-
-def _bug(stream_id: str, error: Exception, started: float) -> SessionOutcome:
-    """An unexpected exception: its traceback to the log, a one-line failure for this session only."""
-    log.error("stream %r: unexpected %s", stream_id, type(error).__name__, exc_info=error)
-    reason = (
-        f"stream {stream_id!r}: an internal error ({type(error).__name__}: {error}); nothing was written."
-        " This is a bug in transcribe-export: please report it with the traceback logged above."
-    )
-    return SessionOutcome(stream_id, "failed", reason, seconds=time.monotonic() - started, bug=True)
-
-
-def _run(
-    todo: Sequence[str],
-    one: Callable[[str], tuple[SessionOutcome | None, str | None]],
-    jobs: int,
-    results: dict[str, SessionOutcome],
-    on_done: Callable[[SessionOutcome], None] | None,
-    stop: threading.Event | None,
-    record: Callable[[SessionOutcome, str | None], None] | None,
-    halt: threading.Event | None = None,
-) -> None:
-    """Run ``one`` over ``todo``, ``jobs`` at a time, until done or told to stop (``stop`` or ``halt``).
-
-    ``one`` returns ``None`` for an item it did not start after all.
-    """
-    pending = iter(todo)
-    with ThreadPoolExecutor(max_workers=jobs, thread_name_prefix="export") as pool:
-        running: set[Future[tuple[SessionOutcome | None, str | None]]] = set()
-        while True:
-            # Start work only while not told to stop; what is under way always finishes.
-            while len(running) < jobs and not any(e is not None and e.is_set() for e in (stop, halt)):
-                following = next(pending, None)
-                if following is None:
-                    break
-                running.add(pool.submit(one, following))
-            if not running:
-                break
-            done, running = wait(running, return_when=FIRST_COMPLETED)
-            for future in done:
-                outcome, checksum = future.result()
-                if outcome is None:
-                    continue
-                if record is not None:
-                    record(outcome, checksum)
-                results[outcome.stream_id] = outcome
-                if on_done is not None:
-                    on_done(outcome)
 
 
 def _write_options(

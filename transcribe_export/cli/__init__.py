@@ -1,164 +1,34 @@
-"""The ``transcribe-export`` command: a skin over the library. The only module that imports click.
+"""The ``transcribe-export`` command: a skin over the library. This package is the only code that imports click.
 
 Each command passes its options, by the same names, to the library call of
 the same name (``export``, ``convert``, ``check``); defaults and choices are
-read from the library, and every check happens there. This module only turns
-words into arguments, and outcomes into lines and exit codes (``main``'s help).
+read from the library, and every check happens there. This module holds the
+commands and their options; :mod:`.boundary` turns library errors into
+usage errors and exit codes, and outcomes into lines (``main``'s help).
 """
 
 from __future__ import annotations
 
-import contextlib
 import functools
-import importlib
 import json
-import logging
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable, NoReturn, Sequence
+from typing import Any, Callable
 
 import click
 
 from transcribe_export import logs
 from transcribe_export._version import __version__
+from transcribe_export.cli.boundary import Checked, Command, Reporter, exit_with, flags, later
 from transcribe_export.collect.options import CONNECT_TIMEOUT, DEFAULT_BASE_URL, READ_TIMEOUT, REQUEST_TIMEOUT, CollectOptions
 from transcribe_export.collect.retry import RetryPolicy
-from transcribe_export.errors import ConfigurationError, TranscribeExportError, printable
 from transcribe_export.resources import bundled_dir
 from transcribe_export.run import DEFAULT_JOBS, DEFAULT_NAME_TEMPLATE, DEFAULT_OUT_DIR
 from transcribe_export.segmentation.presets import DEFAULT_PRESET, FRAME_RATES, check_language, check_preset_name, preset_names
 from transcribe_export.write import DEFAULT_FORMATS, FORMATS, HLS_MPEGTS, HLS_SEGMENT_SECONDS, parse_formats
 from transcribe_export.write.timeline import LINE_ENDINGS
 
-if TYPE_CHECKING:
-    from transcribe_export.run.outcomes import SessionOutcome
-
 __all__ = ["main"]
-
-log = logging.getLogger("transcribe_export")
-
-
-def _later(module: str, name: str) -> Callable[..., Any]:
-    """A library function imported when first called: every command must start fast, and most need little."""
-    return lambda *args, **kwargs: getattr(importlib.import_module(module), name)(*args, **kwargs)
-
-
-class _Checked(click.ParamType):  # type: ignore[type-arg]
-    """A value checked by the library's own function; its ConfigurationError is reported the click way."""
-
-    def __init__(self, name: str, check: Callable[[Any], Any]) -> None:
-        self.name, self.check = name, check
-
-    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
-        try:
-            return self.check(value)
-        except ConfigurationError as error:
-            self.fail(_flags(str(error), ctx) if ctx is not None else str(error), param, ctx)
-
-
-# -- the boundary: library errors -> click's usage and exit handling --------------
-
-
-def _flags(message: str, ctx: click.Context) -> str:
-    """A library message with its parameter names (quoted `like_this`) worded as this command's flags,
-    on one printable line (text from a server or a file never reaches the terminal raw)."""
-    for param in ctx.command.params:
-        if param.name and param.opts and param.opts[0].startswith("-"):
-            message = message.replace(f"`{param.name}`", max(param.opts, key=len))
-    return printable(message)
-
-
-class _Command(click.Command):
-    """Every command's boundary: a ConfigurationError is a usage error (exit 2); any other expected
-    failure is ``Error: …`` with the error's own exit code; neither shows a traceback."""
-
-    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
-        # click keeps the last of an option given twice (-f srt -f vtt writes only VTT): refuse it instead.
-        seen: dict[str, str] = {}
-        args = list(args)
-        value_next = False  # the argument before was an option that takes this one as its value
-        for index, arg in enumerate(args[: args.index("--") if "--" in args else len(args)]):
-            is_value, value_next = value_next, False
-            flag = arg.split("=", 1)[0] if arg.startswith("--") else arg[:2] if arg.startswith("-") and arg != "-" else ""
-            param = next((p for p in self.params if flag in p.opts + p.secondary_opts), None) if flag and not is_value else None
-            if param is None:
-                continue
-            value_next = arg == flag and isinstance(param, click.Option) and not param.is_flag and not param.count
-            if arg == flag and flag in param.opts and not flag.startswith("--"):
-                # -o -> --output: click tries every short option as a long one first, and the miss
-                # builds "did you mean" suggestions with difflib (a millisecond of start-up each).
-                args[index] = max(param.opts, key=len)
-            if getattr(param, "multiple", False) or getattr(param, "count", False) or not param.name:
-                continue
-            if param.name in seen:
-                several = " (several formats: -f srt,vtt)" if param.name == "formats" else ""
-                raise click.UsageError(f"{seen[param.name]} is given twice; give it once{several}", ctx)
-            seen[param.name] = max(param.opts, key=len)
-        return super().parse_args(ctx, args)
-
-    def invoke(self, ctx: click.Context) -> Any:
-        try:
-            return super().invoke(ctx)
-        except ConfigurationError as error:
-            raise click.UsageError(_flags(str(error), ctx), ctx) from None
-        except TranscribeExportError as error:
-            failure = click.ClickException(_flags(str(error), ctx))
-            failure.exit_code = error.exit_code
-            raise failure from None
-
-
-def _exit(code: int) -> NoReturn:
-    raise click.exceptions.Exit(code)
-
-
-class _Reporter:
-    """Shows each outcome as it comes (and a progress bar on a terminal), stops on a signal, ends with the exit code."""
-
-    def __init__(self, total: int, label: str, ctx: click.Context, *, json_lines: bool = False) -> None:
-        self.total, self.ctx, self.json_lines = total, ctx, json_lines
-        from transcribe_export.run.signals import Stop
-
-        self.stop = Stop()
-        self.show_bar = total > 1 and sys.stderr.isatty()
-        # built only to be shown: click's progress bar module costs start-up
-        self.bar = (
-            click.progressbar(length=total, label=label, file=sys.stderr, show_pos=True, show_eta=True) if self.show_bar else None
-        )
-
-    def __call__(self, outcome: SessionOutcome) -> None:
-        reason = _flags(outcome.reason, self.ctx) if outcome.reason else ""
-        if outcome.outcome == "failed":
-            self._error(reason)
-        elif outcome.outcome == "exported":
-            files = ", ".join(outcome.files)
-            log.info("stream %r: exported: %d words, %d cues, %.1f s -> %s", outcome.stream_id, outcome.words, outcome.cues,
-                     outcome.seconds, files)
-        else:
-            log.info("stream %r: %s%s", outcome.stream_id, outcome.outcome, f": {reason}" if reason else "")
-        if self.bar is not None:
-            self.bar.update(1)
-
-    def _error(self, message: str) -> None:
-        """An ``Error:`` line on stderr, or with ``--log-format json`` an ERROR record like every other line."""
-        if self.json_lines:
-            log.error("%s", message)
-        else:
-            click.echo(f"{chr(10) if self.show_bar else ''}Error: {message}", err=True)
-
-    def run(self, work: Callable[..., list[SessionOutcome]], items: Sequence[Any], **options: Any) -> NoReturn:
-        """Run ``work`` over ``items`` with this reporter, then exit with the code the outcomes call for."""
-        with self.stop.on_signals(lambda: click.echo(f"\n{self.stop.describe()}", err=True)):
-            with self.bar if self.bar is not None else contextlib.nullcontext():
-                outcomes = work(items, **options, on_done=self, stop=self.stop)
-        from transcribe_export.run.outcomes import exit_status, failure_summary
-
-        summary = failure_summary(outcomes, self.total, stopped=bool(self.stop.signals))
-        if summary is not None:
-            log.error("%s", summary) if self.json_lines else click.echo(summary, err=True)
-        if self.stop.signals:
-            click.echo(f"Stopped after {len(outcomes)} of {self.total}; run again to do the rest.", err=True)
-        _exit(exit_status(outcomes, self.stop.signals))
-
 
 # -- options shared by commands -----------------------------------------------------
 
@@ -175,7 +45,7 @@ _output_options = _options(
     click.option("-o", "--output-dir", "out_dir", type=click.Path(file_okay=False, path_type=Path),
                  default=DEFAULT_OUT_DIR, show_default=True,
                  help="Folder for the files (created if missing)."),
-    click.option("-f", "--format", "formats", type=_Checked("LIST", parse_formats), default=",".join(DEFAULT_FORMATS),
+    click.option("-f", "--format", "formats", type=Checked("LIST", parse_formats), default=",".join(DEFAULT_FORMATS),
                  show_default=True, help=f"Comma-separated output formats: {', '.join(FORMATS)}."),
     click.option("--start-timecode", default=None, metavar="HH:MM:SS:FF",
                  help="Place the session's start here on the editor's timeline (';' before FF: drop-frame)."
@@ -188,14 +58,14 @@ _output_options = _options(
     click.option("--review", is_flag=True, help="Also write a review page per session and an index into DIR/review/."),
 )
 _caption_options = _options(
-    click.option("--preset", type=_Checked("NAME", check_preset_name), default=DEFAULT_PRESET, show_default=True,
+    click.option("--preset", type=Checked("NAME", check_preset_name), default=DEFAULT_PRESET, show_default=True,
                  help=f"Caption rules: auto (the preset of the language found in the words), {', '.join(preset_names())},"
                       " or a path to a .yaml file."),
     click.option("--config", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
                  help="A YAML file of preset keys merged over the preset."),
     click.option("--fps", type=click.Choice(list(FRAME_RATES)), default=None,
                  help="Snap every time to this frame rate's frame boundaries (for editors)."),
-    click.option("--language", type=_Checked("CODE", check_language), default=None,
+    click.option("--language", type=Checked("CODE", check_language), default=None,
                  help="The sessions' language (en, es, fr, …): auto takes its preset without looking; "
                       "a named preset takes its word lists."),
     click.option("--word-timing", is_flag=True,
@@ -249,7 +119,7 @@ def main() -> None:
     """
 
 
-main.command_class = _Command
+main.command_class = Command
 
 
 @main.command()
@@ -265,7 +135,7 @@ main.command_class = _Command
 @click.option("--force", is_flag=True, help="Export again sessions an earlier run already exported.")
 @click.option("--retry-failed", is_flag=True,
               help="Try again sessions whose last failure was permanent (HeyGen error status, 404, bad frame).")
-@click.option("--name-template", type=_Checked("TEMPLATE", _later("transcribe_export.run.inputs", "check_name_template")),
+@click.option("--name-template", type=Checked("TEMPLATE", later("transcribe_export.run.inputs", "check_name_template")),
               default=DEFAULT_NAME_TEMPLATE,
               show_default=True, help="File names; exactly one {stream_id} (the result is still made safe).")
 @click.option("--report", type=click.Path(dir_okay=False, path_type=Path), default=None,
@@ -302,11 +172,11 @@ def export(ctx: click.Context, /, stream_ids: tuple[str, ...], ids_file: str | N
     75 nothing failed but some were not ready (or the folder was busy);
     130/143 stopped by SIGINT/SIGTERM.
     """
-    logs.configure(verbose, log_format, rewrite=functools.partial(_flags, ctx=ctx))
+    logs.configure(verbose, log_format, rewrite=functools.partial(flags, ctx=ctx))
     from transcribe_export.run import batch, inputs
 
     ids = inputs.read_ids(stream_ids, ids_file)
-    _Reporter(len(ids), "Exporting", ctx, json_lines=log_format == "json").run(batch.export, ids, **options)
+    Reporter(len(ids), "Exporting", ctx, json_lines=log_format == "json").run(batch.export, ids, **options)
 
 
 @main.command()
@@ -352,7 +222,7 @@ def follow(ctx: click.Context, /, stream_id: str, shown: str, verbose: int, log_
       HEYGEN_API_KEY=... transcribe-export follow 7f3c2a1e -o subs/
       transcribe-export follow 7f3c2a1e -o subs/ --format srt --hls subs/hls
     """
-    logs.configure(verbose, log_format, rewrite=functools.partial(_flags, ctx=ctx))
+    logs.configure(verbose, log_format, rewrite=functools.partial(flags, ctx=ctx))
     from transcribe_export.run.follow import cue_text
     from transcribe_export.run.follow import follow as follow_session
 
@@ -373,7 +243,7 @@ def follow(ctx: click.Context, /, stream_id: str, shown: str, verbose: int, log_
         number = stop.number if isinstance(stop, _Terminated) else signal.SIGINT
         click.echo(f"Stopped following stream {stream_id!r}: the files hold every cue final so far, each whole;"
                    " the end's files were not written.", err=True)
-        _exit(128 + number)
+        exit_with(128 + number)
     finally:
         signal.signal(signal.SIGTERM, previous)
 
@@ -406,15 +276,15 @@ def convert(ctx: click.Context, /, files: tuple[Path, ...], verbose: int, **opti
     Writes OUTPUT_DIR/<file name without .sse or .json>.srt, .vtt, .json.
     A capture without its `end` event is refused, as a live stream would be.
     """
-    logs.configure(verbose, rewrite=functools.partial(_flags, ctx=ctx))
+    logs.configure(verbose, rewrite=functools.partial(flags, ctx=ctx))
     from transcribe_export.run import batch
 
-    _Reporter(len(files), "Converting", ctx).run(batch.convert, files, **options)
+    Reporter(len(files), "Converting", ctx).run(batch.convert, files, **options)
 
 
 @main.command()
 @click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--preset", type=_Checked("NAME", check_preset_name), default=DEFAULT_PRESET, show_default=True,
+@click.option("--preset", type=Checked("NAME", check_preset_name), default=DEFAULT_PRESET, show_default=True,
               help=f"The rules to check against: auto (the preset of each file's language), {', '.join(preset_names())},"
                    " or a .yaml file.")
 @click.option("--config", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
@@ -447,7 +317,7 @@ def check(files: tuple[Path, ...], as_json: bool, **options: Any) -> None:
         for report in reports:
             click.echo(report.format())
     if any(r.hard_failures for r in reports):
-        _exit(1)
+        exit_with(1)
 
 
 @main.command()
@@ -528,4 +398,4 @@ def demo(out_dir: Path) -> None:
     click.echo(f"Exported {len(rows)} sessions from the built-in emulator ({base_url}) into {out_dir}/")
     click.echo(demo_table(rows))
     if failures:
-        _exit(1)
+        exit_with(1)
