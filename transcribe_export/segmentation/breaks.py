@@ -79,6 +79,7 @@ def breaks(chunks: Sequence[Chunk], words: Sequence[Word], preset: Preset) -> tu
         else:
             reason = "length"
         bonus = pause_bonus(gap) if reason == "pause" else 0.0
+        pause_part = bonus  # a pause counts half as a line break (both lines are read at once); syntax counts in full
         penalty = 0.0
         if reason == "length" or reason == "pause":
             if plain:
@@ -120,6 +121,6 @@ def breaks(chunks: Sequence[Chunk], words: Sequence[Word], preset: Preset) -> tu
         if depth:  # keep a bracketed label or a 「quotation」 whole where the limits allow
             penalty += BAD_AFTER
         cue_costs.append(CUE_END[reason] - bonus + penalty)
-        line_costs.append(LINE_BREAK[reason] - bonus / 2 + penalty)
+        line_costs.append(LINE_BREAK[reason] - (bonus - pause_part) - pause_part / 2 + penalty)
         reasons.append(reason)
     return cue_costs, line_costs, reasons

@@ -62,7 +62,10 @@ ADJECTIVE = 20.0
 NAME = 25.0
 
 #: A bonus for a break right before a preposition or conjunction, where a new
-#: phrase starts (N-GEN "Line Treatment": before conjunctions, before prepositions).
+#: phrase starts (N-GEN "Line Treatment": before conjunctions, before prepositions),
+#: in full as a cue end and as a line break (a pause's bonus counts half as a line
+#: break: both lines are read at once); the line shape is a tie-breaker after it
+#: (N-GEN: the bottom-heavy pyramid "when several line breaks are possible").
 GOOD_BEFORE = 4.0
 
 #: A one-word cue that no pause sets apart (DCMP: avoid one-word captions).
