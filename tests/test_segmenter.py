@@ -423,3 +423,25 @@ def test_a_one_word_cue_says_why_and_a_sound_label_needs_no_reason() -> None:
     assert first.reason == "sentence; one word: it opens the session, a new sentence follows"
     words = _timed([("(Applause)", 0.0, 1.2), ("Thank", 1.2, 1.5), ("you", 1.5, 1.8), (".", 1.8, 1.8)])
     assert [c.reason for c in segment(words, preset="netflix-en")] == ["sentence", "end"]
+
+
+BASE_REASONS = {"sentence", "clause", "pause", "length", "duration", "end", "overlap"}
+
+
+@given(words=sessions(), name=st.sampled_from(PRESETS))
+def test_a_reason_after_the_break_reason_exactly_where_a_cue_is_short_or_one_word(words: list[Word], name: str) -> None:
+    preset = load_preset(name)
+    for cue in segment(words, preset=preset):
+        base, _, kept = cue.reason.partition("; ")
+        assert base in BASE_REASONS
+        short = cue.end_ms - cue.start_ms < preset.min_duration_ms
+        # a sound label: every chunk shown closes a bracket, "(Applause)" (README: "How captions are cut")
+        label = all(not c.text.isalnum() and c.text.rstrip(".,;:!?").endswith((")", "]")) for line in cue.chunks for c in line)
+        if base == "overlap" or label:
+            assert not kept, cue  # a divided span, or a sound label: their brevity is the words' own
+        elif short:
+            assert kept.startswith("short ("), cue
+        elif kept:
+            assert kept.startswith("one word: "), cue
+        if kept:
+            assert kept.split(": ", 1)[1], cue  # and at least one reason

@@ -143,14 +143,14 @@ def why_kept(plan: _Plan, timed: list[Timed], number: int) -> str:
     """
     i, j, _, start, end, _ = timed[number]
     preset = plan.preset
-    if all(plan.label[k] for k in range(i, j)):
-        return ""  # a sound label is as brief as its sound
     if end - start < preset.min_duration_ms:
         what = f"short ({(end - start) / 1000:.2f} s)"
     elif j - i == 1 and plan.one_word[i]:
         what = "one word"
     else:
-        return ""
+        return ""  # the usual cue
+    if all(plan.label[k] for k in range(i, j)):
+        return ""  # a sound label is as brief as its sound
     max_ms = preset.max_duration_ms
     reasons = []
     allowed = 0  # sides on which the limits would have allowed a join
