@@ -20,8 +20,15 @@ import click
 from transcribe_export import logs
 from transcribe_export._version import __version__
 from transcribe_export.cli.boundary import Checked, Command, Reporter, exit_with, flags, later
-from transcribe_export.collect.options import CONNECT_TIMEOUT, DEFAULT_BASE_URL, READ_TIMEOUT, REQUEST_TIMEOUT, CollectOptions
-from transcribe_export.collect.retry import RetryPolicy
+from transcribe_export.collect.options import (
+    CONNECT_TIMEOUT,
+    DEFAULT_BASE_URL,
+    READ_TIMEOUT,
+    REQUEST_TIMEOUT,
+    RETRIES,
+    RETRY_AFTER_MAX,
+    CollectOptions,
+)
 from transcribe_export.resources import bundled_dir
 from transcribe_export.run import DEFAULT_JOBS, DEFAULT_NAME_TEMPLATE, DEFAULT_OUT_DIR
 from transcribe_export.segmentation.presets import DEFAULT_PRESET, FRAME_RATES, check_language, check_preset_name, preset_names
@@ -94,9 +101,9 @@ _network_options = _options(
                  help="Seconds to wait for a pending session to start."),
     click.option("--max-duration", type=float, default=CollectOptions.max_duration, show_default=True,
                  help="Seconds to follow a live words stream before giving up (HeyGen caps sessions at 1 h)."),
-    click.option("--retries", type=int, default=RetryPolicy.retries, show_default=True,
+    click.option("--retries", type=int, default=RETRIES, show_default=True,
                  help="Retries after 429, 5xx, connection errors and cut streams (other 4xx never retry)."),
-    click.option("--retry-after-max", type=float, default=RetryPolicy.retry_after_max, show_default=True,
+    click.option("--retry-after-max", type=float, default=RETRY_AFTER_MAX, show_default=True,
                  help="Longest Retry-After (seconds) obeyed."),
 )
 _verbose = click.option("-v", "--verbose", count=True, help="One line per session on stderr (-vv for debug).")

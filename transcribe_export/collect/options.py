@@ -15,7 +15,8 @@ from dataclasses import dataclass, field
 from transcribe_export.errors import StoppedError, bad_value
 
 __all__ = [
-    "CONNECT_TIMEOUT", "DEFAULT_BASE_URL", "READ_TIMEOUT", "REQUEST_TIMEOUT", "CollectOptions", "check_timeout", "pause",
+    "CONNECT_TIMEOUT", "DEFAULT_BASE_URL", "READ_TIMEOUT", "REQUEST_TIMEOUT", "RETRIES", "RETRY_AFTER_MAX", "CollectOptions",
+    "check_timeout", "pause",
     "stop_if_cancelled",
 ]
 
@@ -29,6 +30,10 @@ READ_TIMEOUT = 60.0
 #: The most one request may take, connecting, headers and a status body together,
 #: however slowly the bytes come (each of them resets the read timeout).
 REQUEST_TIMEOUT = 120.0
+#: Extra attempts after the first, for a refused or failed request (:class:`.retry.RetryPolicy`).
+RETRIES = 5
+#: The longest ``Retry-After`` obeyed, in seconds (a hostile one must not hang a cron job for a day).
+RETRY_AFTER_MAX = 60.0
 
 
 def check_timeout(key: str, value: float, *, low: float = 0.0, inclusive: bool = False) -> float:

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Callable
 
+from transcribe_export.collect.options import RETRIES, RETRY_AFTER_MAX
 from transcribe_export.errors import bad_value
 
 __all__ = ["RETRYABLE_STATUS", "RateLimiter", "RetryPolicy", "parse_retry_after"]
@@ -40,10 +41,10 @@ class RetryPolicy:
             ``Retry-After: 86400`` must not hang a cron job for a day).
     """
 
-    retries: int = 5
+    retries: int = RETRIES
     backoff: float = 0.5
     backoff_max: float = 8.0
-    retry_after_max: float = 60.0
+    retry_after_max: float = RETRY_AFTER_MAX
 
     def __post_init__(self) -> None:
         if isinstance(self.retries, bool) or not isinstance(self.retries, int) or self.retries < 0:

@@ -21,13 +21,18 @@ import logging
 import os
 import threading
 import time
-from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Sequence
 
 from transcribe_export._version import __version__
-from transcribe_export.collect.options import CONNECT_TIMEOUT, READ_TIMEOUT, REQUEST_TIMEOUT, CollectOptions
-from transcribe_export.collect.retry import RetryPolicy
+from transcribe_export.collect.options import (
+    CONNECT_TIMEOUT,
+    READ_TIMEOUT,
+    REQUEST_TIMEOUT,
+    RETRIES,
+    RETRY_AFTER_MAX,
+    CollectOptions,
+)
 from transcribe_export.errors import (
     AuthenticationError,
     ConfigurationError,
@@ -92,6 +97,7 @@ def client_from_env(
 ) -> HeyGenClient:
     """The client ``export`` and ``follow`` make from their flat network options (the key from the environment)."""
     from transcribe_export.collect.client import HeyGenClient  # the network stack, only when used
+    from transcribe_export.collect.retry import RetryPolicy
 
     return HeyGenClient.from_env(
         api_key_file=api_key_file, base_url=base_url, timeout=(connect_timeout, read_timeout),
@@ -133,8 +139,8 @@ def export(
     no_wait: bool = False,
     wait_timeout: float = CollectOptions.wait_timeout,
     max_duration: float = CollectOptions.max_duration,
-    retries: int = RetryPolicy.retries,
-    retry_after_max: float = RetryPolicy.retry_after_max,
+    retries: int = RETRIES,
+    retry_after_max: float = RETRY_AFTER_MAX,
     jobs: int = DEFAULT_JOBS,
     force: bool = False,
     retry_failed: bool = False,
@@ -204,6 +210,8 @@ def export(
         client = client_from_env(api_key_file, base_url, allow_insecure_http, connect_timeout, read_timeout,
                                  request_timeout, retries, retry_after_max, pool_size=max(10, jobs))
     folder = _prepare(out_dir)
+    from datetime import datetime, timezone  # only export stamps its report
+
     started_at = datetime.now(timezone.utc)
     results: dict[str, SessionOutcome] = {}
     # A refused key, or a base URL that is not HeyGen's, fails every id alike: after the first, nothing else starts.

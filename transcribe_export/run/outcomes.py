@@ -5,12 +5,14 @@ from __future__ import annotations
 import json
 import os
 from dataclasses import asdict, dataclass
-from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, Sequence
+from typing import TYPE_CHECKING, Any, Sequence
 
 from transcribe_export.errors import OutputFolderError
 from transcribe_export.write.files import write_atomic
+
+if TYPE_CHECKING:
+    from datetime import datetime
 
 __all__ = [
     "EX_SOFTWARE", "OUTCOMES", "SessionOutcome", "check_report_path", "exit_status", "failure_summary", "summarize",
@@ -75,6 +77,8 @@ def write_report(path: str | os.PathLike[str], outcomes: Sequence[SessionOutcome
     Raises:
         OutputError: the report can't be written.
     """
+    from datetime import datetime, timezone  # loaded only by the runs that write a report
+
     document = {
         "format": "transcribe-export/report",
         "format_version": 1,
