@@ -37,6 +37,8 @@ KEPT_TOGETHER = [
     ("netflix-en", "Open the settings page and then choose the payment methods that you would like to use today", "the"),
     ("netflix-en", "Several of the people who use our product every day have asked us for many more templates", "many"),
     ("netflix-en", "The assistant is going to suggest a shorter version of every scene that you have written", "is"),
+    # the "a tighter / version": broken there while a line break before "that" earned half its bonus
+    ("netflix-en", "and it suggests a tighter version that keeps your key points and the tone you chose", "tighter"),
     ("netflix-fr", "Les objectifs de nos équipes sont de rendre nos vidéos plus claires pour vos clients partout", "nos"),
     ("netflix-fr", "Je pense qu'il faut encore quelque chose de plus simple pour les personnes qui regardent", "quelque"),
     ("netflix-fr", "Ce n'est pas la première fois que nous parlons de ce sujet avec toute notre équipe ici", "n'est"),
