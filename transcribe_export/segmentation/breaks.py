@@ -121,6 +121,6 @@ def breaks(chunks: Sequence[Chunk], words: Sequence[Word], preset: Preset) -> tu
         if depth:  # keep a bracketed label or a 「quotation」 whole where the limits allow
             penalty += BAD_AFTER
         cue_costs.append(CUE_END[reason] - bonus + penalty)
-        line_costs.append(LINE_BREAK[reason] - (bonus - pause_part) - pause_part / 2 + penalty)
+        line_costs.append(LINE_BREAK[reason] - bonus + pause_part / 2 + penalty)
         reasons.append(reason)
     return cue_costs, line_costs, reasons
