@@ -31,9 +31,10 @@ try:
 except ImportError:  # imported by the tests and benchmarks for compile_native alone
     BuildHookInterface = object  # type: ignore[misc,assignment]
 
-#: Where the time of a conversion goes (benchmarks/speed.py --stages): reading the stream,
-#: joining tokens, the break costs, the dynamic program and the cues' times.
+#: Where the time of a conversion goes (benchmarks/speed.py --stages): making the words and chunks,
+#: reading the stream, joining tokens, the break costs, the dynamic program and the cues' times.
 NATIVE_MODULES = (
+    "transcribe_export/tokens.py",
     "transcribe_export/collect/sse.py",
     "transcribe_export/collect/frames.py",
     "transcribe_export/segmentation/text.py",

@@ -27,7 +27,7 @@ from hatch_build import NATIVE_MODULES  # noqa: E402
 pytestmark = pytest.mark.slow
 
 #: The tests of the compiled modules (and of what they feed: live cuts, golden files, writers).
-MODULE_TESTS = ["tests/test_sse.py", "tests/test_frames.py", "tests/test_text.py", "tests/test_breaks.py",
+MODULE_TESTS = ["tests/test_models.py", "tests/test_sse.py", "tests/test_frames.py", "tests/test_text.py", "tests/test_breaks.py",
                 "tests/test_segmenter.py", "tests/test_live.py", "tests/test_golden.py", "tests/test_writers.py"]
 MODULES = [path.removesuffix(".py").replace("/", ".") for path in NATIVE_MODULES]
 
@@ -55,6 +55,8 @@ def test_the_tests_of_the_compiled_modules_pass_against_them(unpacked: Path) -> 
     code = (
         "import sys; sys.path.insert(0, sys.argv[1])\n"
         "import transcribe_export.segmentation.segmenter as compiled\n"
+        "import transcribe_export.tokens as tokens\n"
+        "assert tokens.COMPILED, tokens.__file__\n"
         "import pytest\n"
         "code = pytest.main(['-q', '--no-header', '-rN', '--tb=short', '-p', 'no:cacheprovider', *sys.argv[2:]])\n"
         "print('imported', compiled.__file__)\n"
