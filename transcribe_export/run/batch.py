@@ -188,6 +188,8 @@ def export(
         ConfigurationError: a bad option, before any request.
         BusyError: another run holds the output folder.
     """
+    from datetime import datetime, timezone  # only export stamps a report: convert never loads it
+
     from transcribe_export.run.state import StateStore
 
     chosen = parse_formats(formats)
@@ -210,8 +212,6 @@ def export(
         client = client_from_env(api_key_file, base_url, allow_insecure_http, connect_timeout, read_timeout,
                                  request_timeout, retries, retry_after_max, pool_size=max(10, jobs))
     folder = _prepare(out_dir)
-    from datetime import datetime, timezone  # only export stamps its report
-
     started_at = datetime.now(timezone.utc)
     results: dict[str, SessionOutcome] = {}
     # A refused key, or a base URL that is not HeyGen's, fails every id alike: after the first, nothing else starts.

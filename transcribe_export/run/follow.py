@@ -29,8 +29,14 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator
 
-from transcribe_export.collect.options import CONNECT_TIMEOUT, READ_TIMEOUT, REQUEST_TIMEOUT, CollectOptions
-from transcribe_export.collect.retry import RetryPolicy
+from transcribe_export.collect.options import (
+    CONNECT_TIMEOUT,
+    READ_TIMEOUT,
+    REQUEST_TIMEOUT,
+    RETRIES,
+    RETRY_AFTER_MAX,
+    CollectOptions,
+)
 from transcribe_export.errors import OutputError
 from transcribe_export.models import Cue, Transcript, Word
 from transcribe_export.run import DEFAULT_OUT_DIR
@@ -79,8 +85,8 @@ def follow(
     request_timeout: float = REQUEST_TIMEOUT,
     wait_timeout: float = CollectOptions.wait_timeout,
     max_duration: float = CollectOptions.max_duration,
-    retries: int = RetryPolicy.retries,
-    retry_after_max: float = RetryPolicy.retry_after_max,
+    retries: int = RETRIES,
+    retry_after_max: float = RETRY_AFTER_MAX,
     lenient: bool = CollectOptions.lenient,
     max_frame_bytes: int = CollectOptions.max_frame_bytes,
     max_words: int = CollectOptions.max_words,
