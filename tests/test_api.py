@@ -7,6 +7,7 @@ import re
 import shutil
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import pytest
@@ -138,3 +139,14 @@ def test_recut_keeps_the_words_and_changes_only_the_cues(tmp_path: Path) -> None
     assert max(len(line) for cue in first.cues for line in cue.lines) <= 25  # vertical's line length
     assert max(len(cue.lines) for cue in first.cues) == 3  # vertical allows a third line, and needs it here
     assert tx.to_srt(again) == (tmp_path / "product-demo.srt").read_text(encoding="utf-8")  # back to what convert wrote
+
+
+def test_convert_stops_between_files_when_told(tmp_path: Path) -> None:
+    # convert works through its files in the calling thread: a stop set while one file is under way
+    # lets that file finish and starts no other.
+    stop = threading.Event()
+    files = [SAMPLES / "product-demo.sse", SAMPLES / "support-answer.sse"]
+    outcomes = tx.convert(files, out_dir=tmp_path, formats="srt", stop=stop, on_done=lambda outcome: stop.set())
+    assert [(o.stream_id, o.outcome) for o in outcomes] == [("product-demo", "exported")]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["product-demo.srt"]
+    assert tx.convert(files, out_dir=tmp_path / "all", formats="srt", stop=threading.Event())[1].outcome == "exported"

@@ -199,8 +199,9 @@ def test_an_option_given_twice_is_refused_not_half_ignored(args: list[str], tmp_
 NETWORK_AND_STATE = ("requests", "urllib3", "http.server", "sqlite3", "transcribe_export.emulate.server",
                      "transcribe_export.collect.client", "transcribe_export.run.state")
 # What only some paths need, and costs start-up: checksums and the state file's fingerprint (export),
-# click's "did you mean" suggestions (a mistyped option) and its progress bar (a terminal).
-NOT_AT_START_UP = ("hashlib", "difflib", "click._termui_impl")
+# click's "did you mean" suggestions (a mistyped option), its progress bar (a terminal), and the
+# thread pool of export's jobs (convert reads, cuts and writes its files in one thread).
+NOT_AT_START_UP = ("hashlib", "difflib", "click._termui_impl", "concurrent.futures")
 
 
 @pytest.mark.parametrize(

@@ -52,7 +52,7 @@ from transcribe_export.run import DEFAULT_JOBS, DEFAULT_NAME_TEMPLATE, DEFAULT_O
 from transcribe_export.run.inputs import check_name_template, clash, file_name, id_problem
 from transcribe_export.run.outcomes import SessionOutcome, check_report_path, write_report
 from transcribe_export.run.pipeline import build_transcript, export_session, recut, write_transcript
-from transcribe_export.run.pool import bug_outcome, run_all
+from transcribe_export.run.pool import bug_outcome, run_all, run_each
 from transcribe_export.run.signals import Stop
 from transcribe_export.segmentation.presets import DEFAULT_PRESET, Preset, PresetChoice
 from transcribe_export.write import DEFAULT_FORMATS, WriteOptions, parse_formats
@@ -368,7 +368,7 @@ def convert(
                 )
     results: dict[str, SessionOutcome] = {}
 
-    def one(name: str) -> tuple[SessionOutcome, str | None]:
+    def one(name: str) -> SessionOutcome:
         started = time.monotonic()
         try:
             with paused_gc():  # read, cut, written and let go in one pause (a file is all computing): see gcpause
@@ -377,14 +377,14 @@ def convert(
                 counts = len(transcript.words), len(transcript.cues)
                 del transcript
         except TranscribeExportError as error:
-            return SessionOutcome(name, "failed", str(error), seconds=time.monotonic() - started), None
+            return SessionOutcome(name, "failed", str(error), seconds=time.monotonic() - started)
         except Exception as error:  # noqa: BLE001 - a bug in one file must not stop the others
-            return bug_outcome(name, error, started), None
+            return bug_outcome(name, error, started)
         files_written = tuple(path.name for path in written)
         seconds = time.monotonic() - started
-        return SessionOutcome(name, "exported", None, files_written, *counts, seconds), None
+        return SessionOutcome(name, "exported", None, files_written, *counts, seconds)
 
-    run_all(list(names), one, 1, results, on_done, stop, None)
+    run_each(list(names), one, results, on_done, stop)
     outcomes = [results[name] for name in names if name in results]
     if review:
         _write_review(folder, outcomes)

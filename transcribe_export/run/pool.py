@@ -7,12 +7,14 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
-from typing import Callable, Sequence
+from typing import TYPE_CHECKING, Callable, Sequence
 
 from transcribe_export.run.outcomes import SessionOutcome
 
-__all__ = ["bug_outcome", "run_all"]
+if TYPE_CHECKING:
+    from concurrent.futures import Future
+
+__all__ = ["bug_outcome", "run_all", "run_each"]
 
 log = logging.getLogger("transcribe_export.run.batch")  # the batch's log lines, as before the split
 
@@ -39,8 +41,11 @@ def run_all(
 ) -> None:
     """Run ``one`` over ``todo``, ``jobs`` at a time, until done or told to stop (``stop`` or ``halt``).
 
-    ``one`` returns ``None`` for an item it did not start after all.
+    ``one`` returns ``None`` for an item it did not start after all. The main thread only waits,
+    so a signal's handler runs at once whatever the sessions are doing.
     """
+    from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
+
     pending = iter(todo)
     with ThreadPoolExecutor(max_workers=jobs, thread_name_prefix="export") as pool:
         running: set[Future[tuple[SessionOutcome | None, str | None]]] = set()
@@ -56,10 +61,36 @@ def run_all(
             done, running = wait(running, return_when=FIRST_COMPLETED)
             for future in done:
                 outcome, checksum = future.result()
-                if outcome is None:
-                    continue
-                if record is not None:
-                    record(outcome, checksum)
-                results[outcome.stream_id] = outcome
-                if on_done is not None:
-                    on_done(outcome)
+                _finish(outcome, checksum, results, on_done, record)
+
+
+def run_each(
+    todo: Sequence[str],
+    one: Callable[[str], SessionOutcome],
+    results: dict[str, SessionOutcome],
+    on_done: Callable[[SessionOutcome], None] | None,
+    stop: threading.Event | None,
+) -> None:
+    """Run ``one`` over ``todo`` one at a time in this thread, until done or told to stop: for work
+    that never waits (``convert``: reading, cutting and writing files), which gains nothing from a
+    thread and would pay for importing and starting one (some milliseconds of every ``convert``)."""
+    for item in todo:
+        if stop is not None and stop.is_set():
+            break
+        _finish(one(item), None, results, on_done, None)
+
+
+def _finish(
+    outcome: SessionOutcome | None,
+    checksum: str | None,
+    results: dict[str, SessionOutcome],
+    on_done: Callable[[SessionOutcome], None] | None,
+    record: Callable[[SessionOutcome, str | None], None] | None,
+) -> None:
+    if outcome is None:
+        return
+    if record is not None:
+        record(outcome, checksum)
+    results[outcome.stream_id] = outcome
+    if on_done is not None:
+        on_done(outcome)
