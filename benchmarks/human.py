@@ -1,7 +1,8 @@
 """How close our breaks come to a human subtitler's: subtitles made by people, segmented again by us and by others.
 
     python benchmarks/human.py
-    python benchmarks/human.py --lines   # the line breaks where we and the people differ, in cues cut alike
+    python benchmarks/human.py --lines   # the line breaks where we and the people differ, in cues cut alike,
+                                         # and how well we agree at sentence ends, clause punctuation and elsewhere
 
 The references are in ``benchmarks/human/`` (unmodified, with their licence
 notices). Each file's breaks are taken out and its words get timing that does
@@ -17,7 +18,11 @@ with the language's preset, and the breaks compared, word by word:
   identical, BLEU over the break-tagged tokens without the brevity penalty,
   corpus-level over sentences, n-grams up to 4;
 * hard: lines longer than the preset allows and cues of more than its lines,
-  for each system and for the people.
+  for each system and for the people;
+* best possible: the most each F1 could be for a segmenter held only to the
+  preset's hard limits (characters per line, lines per cue, the longest cue),
+  each column its own optimum: an upper bound for every system, which tells
+  a target the limits rule out from one a better segmenter could reach.
 
 Line-break references are the files with many two-line cues (named in
 ``benchmarks/human/w3c-wai/NOTICE.md``); every file counts for cue breaks.
@@ -30,6 +35,7 @@ independent evaluation.
 from __future__ import annotations
 
 import html
+import itertools
 import math
 import re
 import sys
@@ -200,6 +206,81 @@ def evaluate(system: Callable[[list[Word], Preset], str], references: list[Refer
     return result
 
 
+def best_tags(reference: Reference, preset: Preset, value: Callable[[int, str], float]) -> list[str]:
+    """The breaks that a segmenter held only to the preset's hard limits (characters per line, a
+    single word excused; lines per cue; the longest cue, on :func:`timed_words`' clock) would make to
+    get the most ``value(i, kind)`` summed over its breaks (``kind`` "eol" or "eob" after token i)."""
+    tokens, words = reference.tokens, timed_words(reference.tokens)
+    width = preset.max_chars_per_line
+    longest = preset.max_duration_ms
+
+    def fits(start: int, end: int) -> bool:  # tokens[start:end] as one line
+        return end - start == 1 or preset.measure(" ".join(tokens[start:end])) <= width
+
+    def lines_from(start: int, last: int) -> dict[int, tuple[float, list[int]]]:
+        """A line from ``start`` to each end up to ``last``, as far as it fits."""
+        ends = range(start + 1, last + 1)
+        return {end: (0.0, [end]) for end in itertools.takewhile(lambda end: fits(start, end), ends)}
+
+    # best[e]: the most value of tokens[:e] cut into cues; how[e]: that last cue's start and line ends
+    best: list[float] = [0.0] + [-math.inf] * len(tokens)
+    how: list[tuple[int, list[int]]] = [(0, [])] * (len(tokens) + 1)
+    for start in range(len(tokens)):
+        if best[start] == -math.inf:
+            continue
+        last = start + 1  # the cue's last possible end: a single word always may be a cue
+        while last < len(tokens) and (longest is None or words[last].end_ms - words[start].start_ms <= longest):
+            last += 1
+        # layers[k][m]: the most value of tokens[start:m] as k + 1 lines (a line break after each but the last)
+        layers = [lines_from(start, last)]
+        for _ in range(1, preset.max_lines):
+            following: dict[int, tuple[float, list[int]]] = {}
+            for m, (got, ends) in layers[-1].items():
+                for n in lines_from(m, last):
+                    candidate = (got + value(m - 1, "eol"), ends + [n])
+                    if n not in following or candidate[0] > following[n][0]:
+                        following[n] = candidate
+            layers.append(following)
+        for end in range(start + 1, last + 1):
+            options = [layer[end] for layer in layers if end in layer]
+            if options:
+                got, ends = max(options, key=lambda option: option[0])
+                if best[start] + got + value(end - 1, "eob") > best[end]:
+                    best[end] = best[start] + got + value(end - 1, "eob")
+                    how[end] = (start, ends)
+    tags = [""] * len(tokens)
+    end = len(tokens)
+    while end:
+        start, cuts = how[end]
+        tags[end - 1] = "eob"
+        for cut in cuts[:-1]:
+            tags[cut - 1] = "eol"
+        end = start
+    return tags
+
+
+def ceiling(references: list[Reference], kinds: tuple[str, ...]) -> float:
+    """The best F1 of breaks of ``kinds`` (as :func:`scores` counts them) that any segmenter held to the presets'
+    hard limits could reach on these references: an upper bound for every system, whatever its costs.
+
+    F1 = 2 hits / (made + wanted) is a ratio, so it is maximised by Dinkelbach's method: the best
+    breaks for ``2 hits - f * made`` (:func:`best_tags`) give a better F1 ``f`` until none does.
+    """
+    f = 0.0
+    while True:
+        pairs = []
+        for reference in references:
+            def value(i: int, kind: str, tags: list[str] = reference.tags, f: float = f) -> float:
+                if kind not in kinds:
+                    return 0.0
+                return 2.0 * (tags[i] == kind or len(kinds) > 1 and tags[i] in kinds) - f
+            pairs.append((best_tags(reference, load_preset(PRESETS[reference.language]), value), reference.tags))
+        better = scores(pairs, kinds)[2]
+        if better <= f + 1e-9:
+            return f
+        f = better
+
+
 def people(references: list[Reference]) -> dict[str, float]:
     long_lines = tall = 0
     for reference in references:
@@ -245,9 +326,28 @@ def disagreements(language: str = "en") -> None:
                         print(f"people: {shown[0]}\nours:   {shown[1]}\n")
             first = k + 1
     print(f"{language}: cues cut alike {alike}, with a line break {with_lines}, the line break in the same place {same_lines}")
+    print("where the words end (any break; ours against the people's):")
+    for kind, pairs in by_position(language).items():
+        p, r, f = scores(pairs, ("eob", "eol"))
+        made, wanted = (sum(1 for pair in pairs for tag in pair[side] if tag) for side in (0, 1))
+        print(f"  {kind:<28} ours {made:>4}, people {wanted:>4}: precision {p:.3f}, recall {r:.3f}, F1 {f:.3f}")
     for name, (count, bound) in after_binding.items():
         print(f"{name}: {count} line breaks, {bound} ({bound / count:.0%}) right after an article, preposition, "
               "conjunction, subject pronoun or auxiliary")
+
+
+def by_position(language: str) -> dict[str, list[tuple[list[str], list[str]]]]:
+    """Our tags and the people's on the line-break references, kept apart by what ends the word before
+    the break: a sentence end, clause punctuation, or nothing (where only the words tell)."""
+    ours = dict(SYSTEMS)["ours"]
+    kinds: dict[str, list[tuple[list[str], list[str]]]] = {"a sentence end": [], "clause punctuation": [], "no punctuation": []}
+    for reference in (r for r in load_references() if r.line_breaks and r.language == language):
+        tags, _ = tags_from_srt(ours(timed_words(reference.tokens), load_preset(PRESETS[language])), reference.tokens)
+        for token, mine, theirs in zip(reference.tokens, tags, reference.tags):
+            kind = "a sentence end" if _SENTENCE_END.search(token) else \
+                "clause punctuation" if _CLAUSE_END.search(token) else "no punctuation"
+            kinds[kind].append(([mine], [theirs]))
+    return kinds
 
 
 def load_references() -> list[Reference]:
@@ -281,6 +381,13 @@ def main() -> None:
             print(f"{name:<20}" + "".join(cells))
         human = people(group)
         print(f"{'people':<20}" + " " * (11 * 8 + 19) + f"{human['long lines']:>11.0f}{human['tall cues']:>11.0f}")
+        lined = [r for r in group if r.line_breaks]
+        bounds = {"EOB F1": ceiling(lined, ("eob",)), "EOL F1": ceiling(lined, ("eol",)),
+                  "any F1": ceiling(lined, ("eob", "eol")), "EOB F1 (all files)": ceiling(group, ("eob",))} if lined \
+            else {"EOB F1 (all files)": ceiling(group, ("eob",))}
+        print(f"{'best possible':<20}" + "".join(
+            (f"{bounds[c]:>19.3f}" if c.startswith("EOB F1 (") else f"{bounds[c]:>11.3f}") if c in bounds
+            else " " * (19 if c.startswith("EOB F1 (") else 11) for c in columns[:-2]))
     english = [r for r in references if r.language == "en"]
     ours = evaluate(dict(SYSTEMS)["ours"], english)
     print("\ntargets, English line-break references: " + ", ".join(

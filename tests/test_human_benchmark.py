@@ -66,3 +66,30 @@ def test_ours_holds_its_measured_floor_and_beats_the_greedy_baseline() -> None:
         mine, baseline, people = human.evaluate(ours, group), human.evaluate(greedy, group), human.people(group)
         assert mine["EOB F1 (all files)"] > baseline["EOB F1 (all files)"]
         assert mine["long lines"] <= people["long lines"] and mine["tall cues"] <= people["tall cues"]
+
+
+def test_the_best_possible_breaks_by_hand() -> None:
+    # netflix-en: 42 characters a line, 2 lines, 7 s. The people's first cue is one line of five
+    # 9-letter words (49 characters), which no line may hold: a segmenter must break inside it.
+    # Their second cue, "one two / three", can be matched exactly.
+    long = "abcdefghi"
+    reference = human.Reference("made-up.en", "en", [long] * 5 + ["one", "two", "three"],
+                                ["", "", "", "", "eob", "", "eol", "eob"], [])
+    # any break: the best is one break inside the first cue and the people's three:
+    # 3 of 4 made are theirs, all 3 of theirs found: F1 = 2 * 3 / (4 + 3)
+    assert human.ceiling([reference], ("eob", "eol")) == pytest.approx(6 / 7)
+    # cue breaks alone: the break inside can be a line break, so every cue break can be theirs
+    assert human.ceiling([reference], ("eob",)) == pytest.approx(1.0)
+    # line breaks alone: the break inside can be a cue break, so the one line break is theirs
+    assert human.ceiling([reference], ("eol",)) == pytest.approx(1.0)
+    # ... and the breaks behind the first figure keep to the limits
+    tags = human.best_tags(reference, human.load_preset("netflix-en"),
+                           lambda i, kind: 2.0 * (reference.tags[i] != "") - 6 / 7)
+    assert tags[5:] == ["", "eol", "eob"] and tags[4] == "eob" and tags[:4].count("") == 3
+
+
+def test_no_system_scores_above_the_best_possible() -> None:
+    lined = [r for r in human.load_references() if r.line_breaks and r.language == "en"]
+    result = human.evaluate(ours, lined)
+    for column, kinds in (("EOB F1", ("eob",)), ("EOL F1", ("eol",)), ("any F1", ("eob", "eol"))):
+        assert result[column] <= human.ceiling(lined, kinds) + 1e-9
