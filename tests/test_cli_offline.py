@@ -204,6 +204,23 @@ NETWORK_AND_STATE = ("requests", "urllib3", "http.server", "sqlite3", "transcrib
 NOT_AT_START_UP = ("hashlib", "difflib", "click._termui_impl", "concurrent.futures")
 
 
+# What --help and a usage error never load: the pipeline's data, its presets and its writers' timeline.
+PIPELINE = ("transcribe_export.models", "transcribe_export.segmentation.presets", "transcribe_export.write.timeline",
+            "fractions")
+
+
+@pytest.mark.parametrize("args", [["--help"], ["export", "--help"], ["convert", "--help"], ["convert", "--no-such-flag"]])
+def test_help_and_usage_errors_load_none_of_the_pipeline(args: list[str]) -> None:
+    code = (
+        "import sys\n"
+        "from transcribe_export.cli import main\n"
+        f"try:\n    main({args!r}, standalone_mode=False)\nexcept Exception:\n    pass\n"
+        f"print(sorted(m for m in {PIPELINE!r} if m in sys.modules))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip().splitlines()[-1] == "[]", done.stdout
+
+
 @pytest.mark.parametrize(
     "args",
     [

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any, Mapping
 
+from transcribe_export.rates import FRAME_RATIOS
 from transcribe_export.tokens import Chunk, Word, is_punctuation, to_ms
 
 __all__ = [
@@ -36,16 +37,7 @@ TRANSCRIPT_FORMAT = "transcribe-export/transcript"
 
 #: The frame rates times may be snapped to (``--fps``), with the exact NTSC fractions. Both
 #: stages need them (the segmenter snaps, the writers count timecodes and TTML frames).
-FRAME_RATES: dict[str, Fraction] = {
-    "23.976": Fraction(24000, 1001),
-    "24": Fraction(24),
-    "25": Fraction(25),
-    "29.97": Fraction(30000, 1001),
-    "30": Fraction(30),
-    "50": Fraction(50),
-    "59.94": Fraction(60000, 1001),
-    "60": Fraction(60),
-}
+FRAME_RATES: dict[str, Fraction] = {name: Fraction(*ratio) for name, ratio in FRAME_RATIOS.items()}
 
 
 @dataclass(frozen=True, slots=True)

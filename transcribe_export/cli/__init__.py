@@ -29,11 +29,11 @@ from transcribe_export.collect.options import (
     RETRY_AFTER_MAX,
     CollectOptions,
 )
+from transcribe_export.rates import FRAME_RATIOS
 from transcribe_export.resources import bundled_dir
 from transcribe_export.run import DEFAULT_JOBS, DEFAULT_NAME_TEMPLATE, DEFAULT_OUT_DIR
-from transcribe_export.segmentation.presets import DEFAULT_PRESET, FRAME_RATES, check_language, check_preset_name, preset_names
-from transcribe_export.write import DEFAULT_FORMATS, FORMATS, HLS_MPEGTS, HLS_SEGMENT_SECONDS, parse_formats
-from transcribe_export.write.timeline import LINE_ENDINGS
+from transcribe_export.segmentation import DEFAULT_PRESET, preset_names
+from transcribe_export.write import DEFAULT_FORMATS, FORMATS, HLS_MPEGTS, HLS_SEGMENT_SECONDS, LINE_ENDINGS, parse_formats
 
 __all__ = ["main"]
 
@@ -41,6 +41,9 @@ __all__ = ["main"]
 
 
 _Decorator = Callable[[Callable[..., Any]], Callable[..., Any]]
+# What --help and a usage error need loads nothing of the pipeline: the checks that do, load it when called.
+_check_preset_name = later("transcribe_export.segmentation.presets", "check_preset_name")
+_check_language = later("transcribe_export.segmentation.presets", "check_language")
 
 
 def _options(*decorators: _Decorator) -> _Decorator:
@@ -65,14 +68,14 @@ _output_options = _options(
     click.option("--review", is_flag=True, help="Also write a review page per session and an index into DIR/review/."),
 )
 _caption_options = _options(
-    click.option("--preset", type=Checked("NAME", check_preset_name), default=DEFAULT_PRESET, show_default=True,
+    click.option("--preset", type=Checked("NAME", _check_preset_name), default=DEFAULT_PRESET, show_default=True,
                  help=f"Caption rules: auto (the preset of the language found in the words), {', '.join(preset_names())},"
                       " or a path to a .yaml file."),
     click.option("--config", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
                  help="A YAML file of preset keys merged over the preset."),
-    click.option("--fps", type=click.Choice(list(FRAME_RATES)), default=None,
+    click.option("--fps", type=click.Choice(list(FRAME_RATIOS)), default=None,
                  help="Snap every time to this frame rate's frame boundaries (for editors)."),
-    click.option("--language", type=Checked("CODE", check_language), default=None,
+    click.option("--language", type=Checked("CODE", _check_language), default=None,
                  help="The sessions' language (en, es, fr, …): auto takes its preset without looking; "
                       "a named preset takes its word lists."),
     click.option("--word-timing", is_flag=True,
@@ -291,12 +294,12 @@ def convert(ctx: click.Context, /, files: tuple[Path, ...], verbose: int, **opti
 
 @main.command()
 @click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--preset", type=Checked("NAME", check_preset_name), default=DEFAULT_PRESET, show_default=True,
+@click.option("--preset", type=Checked("NAME", _check_preset_name), default=DEFAULT_PRESET, show_default=True,
               help=f"The rules to check against: auto (the preset of each file's language), {', '.join(preset_names())},"
                    " or a .yaml file.")
 @click.option("--config", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
               help="A YAML file of preset keys merged over the preset.")
-@click.option("--fps", type=click.Choice(list(FRAME_RATES)), default=None,
+@click.option("--fps", type=click.Choice(list(FRAME_RATIOS)), default=None,
               help="The frame rate the files were snapped to: the minimum gap is counted in its frames.")
 @click.option("--words", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
               help="The session's words (our JSON transcript, a word list or a capture): also report where cues end.")

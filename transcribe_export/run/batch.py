@@ -55,8 +55,9 @@ from transcribe_export.run.pipeline import build_transcript, export_session, rec
 from transcribe_export.run.pool import bug_outcome, run_all, run_each
 from transcribe_export.run.signals import Stop
 from transcribe_export.segmentation.presets import DEFAULT_PRESET, Preset, PresetChoice
-from transcribe_export.write import DEFAULT_FORMATS, WriteOptions, parse_formats
+from transcribe_export.write import DEFAULT_FORMATS, parse_formats
 from transcribe_export.write.files import remove_stale_temporaries
+from transcribe_export.write.timeline import WriteOptions
 
 if TYPE_CHECKING:
     from transcribe_export.collect.client import HeyGenClient

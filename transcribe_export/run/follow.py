@@ -43,10 +43,11 @@ from transcribe_export.run import DEFAULT_OUT_DIR
 from transcribe_export.run.pipeline import build_transcript, write_transcript
 from transcribe_export.segmentation.live import LiveSegmenter
 from transcribe_export.segmentation.presets import DEFAULT_PRESET, Preset, PresetChoice
-from transcribe_export.write import DEFAULT_FORMATS, WriteOptions, parse_formats, render
+from transcribe_export.write import DEFAULT_FORMATS, parse_formats, render
 from transcribe_export.write.files import safe_name, write_atomic
 from transcribe_export.write.hls import DEFAULT_MPEGTS, DEFAULT_SEGMENT_SECONDS, HLSWriter
 from transcribe_export.write.subrip import subtitle
+from transcribe_export.write.timeline import WriteOptions
 from transcribe_export.write.vtt import cue_block
 
 if TYPE_CHECKING:

@@ -18,8 +18,9 @@ from transcribe_export.gcpause import paused_gc
 from transcribe_export.models import Collected, SessionInfo, Transcript
 from transcribe_export.segmentation.presets import Preset, PresetChoice, resolve_preset_detected
 from transcribe_export.segmentation.segmenter import ALGORITHM, segment
-from transcribe_export.write import DEFAULT_FORMATS, WriteOptions, parse_formats, render
+from transcribe_export.write import DEFAULT_FORMATS, parse_formats, render
 from transcribe_export.write.files import safe_name, write_atomic
+from transcribe_export.write.timeline import WriteOptions
 
 if TYPE_CHECKING:
     from transcribe_export.collect.client import HeyGenClient

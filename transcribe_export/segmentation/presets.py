@@ -21,6 +21,7 @@ from typing import Any, Iterable, Mapping
 from transcribe_export.errors import ConfigurationError
 from transcribe_export.models import FRAME_RATES
 from transcribe_export.resources import bundled_dir
+from transcribe_export.segmentation import DEFAULT_PRESET, preset_names
 from transcribe_export.segmentation.languages import LANGUAGES, Detection, identify
 
 __all__ = [
@@ -28,8 +29,6 @@ __all__ = [
     "load_preset", "preset_names", "preset_of", "check_preset_name", "resolve_preset", "resolve_preset_detected",
 ]
 
-#: What is used when no preset is named: find the language, then its preset.
-DEFAULT_PRESET = "auto"
 #: The preset whose numbers :class:`Preset` holds by default.
 BASE_PRESET = "netflix-en"
 
@@ -156,11 +155,6 @@ _RULES: dict[str, tuple[Any, str]] = {
     "width": (lambda v: v in ("chars", "cjk"), "chars or cjk"),
     "fps": (lambda v: v is None or str(v) in FRAME_RATES, f"null or one of {', '.join(FRAME_RATES)}"),
 }
-
-
-def preset_names() -> list[str]:
-    """The bundled presets, sorted."""
-    return sorted(path.stem for path in bundled_dir("configs").glob("*.yaml"))
 
 
 def _read(path: Path, label: str) -> dict[str, Any]:

@@ -15,20 +15,21 @@ import importlib
 from typing import TYPE_CHECKING, Any, Callable, Iterable
 
 from transcribe_export.errors import ConfigurationError
-from transcribe_export.write.timeline import LINE_ENDINGS, WriteOptions
 
 if TYPE_CHECKING:
     from transcribe_export.models import Cue, Transcript
     from transcribe_export.write.ass import render_ass
     from transcribe_export.write.scc import render_scc
     from transcribe_export.write.subrip import render_srt
+    from transcribe_export.write.timeline import WriteOptions
     from transcribe_export.write.transcript_json import render_json
     from transcribe_export.write.ttml import render_ttml
     from transcribe_export.write.txt import render_txt
     from transcribe_export.write.vtt import render_vtt
 
 __all__ = [
-    "BOM_FORMATS", "DEFAULT_FORMATS", "FORMATS", "HLS_MPEGTS", "HLS_SEGMENT_SECONDS", "WriteOptions", "parse_formats",
+    "BOM_FORMATS", "DEFAULT_FORMATS", "FORMATS", "HLS_MPEGTS", "HLS_SEGMENT_SECONDS", "LINE_ENDINGS", "WriteOptions",
+    "parse_formats",
     "render", "render_ass", "render_json",
     "render_scc", "render_srt", "render_ttml", "render_txt", "render_vtt", "shifted",
 ]
@@ -55,6 +56,9 @@ HLS_SEGMENT_SECONDS = 6
 #: one) and not SCC (readers expect ``Scenarist_SCC`` as the file's first bytes).
 BOM_FORMATS = frozenset({"srt", "vtt", "ttml", "ass", "txt"})
 
+#: ``line_endings`` name -> what ends each line (:class:`~.timeline.WriteOptions`).
+LINE_ENDINGS = {"lf": "\n", "crlf": "\r\n"}
+
 
 def renderer(fmt: str) -> Callable[..., str]:
     """The function that renders format ``fmt`` (``render_srt`` for ``srt``)."""
@@ -62,9 +66,15 @@ def renderer(fmt: str) -> Callable[..., str]:
 
 
 def __getattr__(name: str) -> Any:
+    # The writers, and WriteOptions with the timeline code, load on first use: the command
+    # line reads this module's names without loading the pipeline (models, fractions).
     fmt = name.removeprefix("render_")
     if name.startswith("render_") and fmt in FORMATS:
         return renderer(fmt)
+    if name == "WriteOptions":
+        from transcribe_export.write.timeline import WriteOptions
+
+        return WriteOptions
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 #: What is written when no format is named.
@@ -132,7 +142,10 @@ def render(transcript: Transcript, fmt: str, *, word_timing: bool = False, optio
         FormatError: the format can't carry this transcript (see :func:`shifted`
             and :func:`~transcribe_export.write.scc.render_scc`).
     """
-    options = options or WriteOptions(word_timing=word_timing)
+    if options is None:
+        from transcribe_export.write.timeline import WriteOptions
+
+        options = WriteOptions(word_timing=word_timing)
     if fmt == "json":
         text = renderer("json")(transcript, timeline=options.timeline())
     elif fmt == "vtt" and (options.word_timing or word_timing):
