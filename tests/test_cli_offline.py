@@ -246,3 +246,20 @@ def test_commands_that_need_no_network_never_load_it(args: list[str], tmp_path: 
     assert done.stdout.strip().splitlines()[-1] == "[]", done.stdout
     if args[0] in ("convert", "review"):
         assert any((tmp_path / "out").iterdir())  # the command did its work
+
+
+def test_the_command_sets_its_modules_aside_from_the_collector_and_a_library_user_keeps_it() -> None:
+    from importlib.metadata import entry_points
+
+    (script,) = entry_points(group="console_scripts", name="transcribe-export")
+    assert script.value == "transcribe_export.__main__:run"
+    probe = "import gc, sys\n{}\nprint(gc.get_freeze_count() > 0, gc.isenabled())"
+    command = subprocess.run([sys.executable, "-c", probe.format("import transcribe_export.__main__")],
+                             capture_output=True, text=True, check=True)
+    assert command.stdout.split() == ["True", "True"]  # frozen, and the collector back on for the command's work
+    library = subprocess.run([sys.executable, "-c", probe.format("import transcribe_export, transcribe_export.cli")],
+                             capture_output=True, text=True, check=True)
+    assert library.stdout.split() == ["False", "True"]
+    off = subprocess.run([sys.executable, "-c", "import gc; gc.disable()\n" + probe.format("import transcribe_export.__main__")],
+                         capture_output=True, text=True, check=True)
+    assert off.stdout.split() == ["True", "False"]  # a collector that was off stays off
