@@ -287,9 +287,9 @@ def report() -> None:
     print(f"\nThis machine's Python starts in {bare:.3f} s (`python -c pass`, the same median of 9): every start-up "
           "below includes it, and it varies with the machine's load.")
     print(f"A click command of no code of ours prints its --help in {floor_help:.3f} s, loading the standard modules "
-          "every command of ours needs (logging, json, dataclasses, pathlib); ours take "
-          + ", ".join(f"{name.split(' (')[0]} +{startup[name] - floor_help:.3f} s" for name in startup if "hour" not in name)
-          + " more.")
+          "every command of ours needs (logging, json, dataclasses, pathlib); beside it, ours take "
+          + ", ".join(f"{name.split(' (')[0]} {startup[name] - floor_help:+.3f} s" for name in startup if "hour" not in name)
+          + " (ours set what they load aside from the garbage collector: transcribe_export/__main__.py).")
     print(f"\n{'verdict':<50} {'measured':>9} {'target':>8}")
     rows = [(f"whole process: {name}" if "hour" in name else f"start-up: {name}", seconds, 0.25 if "hour" in name else 0.10)
             for name, seconds in startup.items()]
