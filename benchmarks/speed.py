@@ -2,6 +2,7 @@
 
     python benchmarks/speed.py
     python benchmarks/speed.py --stages   # where one hour's in-process time goes
+    python benchmarks/speed.py --instructions   # ten hours / one hour in instructions (valgrind), a repeatable ratio
 
 Printed beside the floor (``json.loads`` of the same frames, the least any
 converter must do) and the peers where they are installed (deepgram-captions,
@@ -226,8 +227,52 @@ def stages() -> None:
         timed(f"render {fmt}", lambda fmt=fmt: render(transcript, fmt))  # type: ignore[misc]
 
 
+def instructions() -> None:
+    """The instructions one conversion of one and of ten hours executes, each in a process of its own
+    under valgrind's callgrind, less those of the same process that only reads the file: a count the
+    machine's load doesn't move, so the ten-to-one ratio it gives is the same on every run, where
+    the wall-time ratio swings by a few per cent on a shared machine."""
+    import re
+    import shutil
+    from concurrent.futures import ThreadPoolExecutor
+
+    if shutil.which("valgrind") is None:
+        print("valgrind is not installed: no instruction counts")
+        return
+    code = (
+        "import sys, pathlib; sys.path.insert(0, sys.argv[1] + '/benchmarks'); import speed;"
+        "speed.convert(speed.make_capture(0.5)); capture = pathlib.Path(sys.argv[2]).read_bytes();"
+        "sys.argv[3] == 'convert' and speed.convert(capture)"
+    )
+    with tempfile.TemporaryDirectory() as folder:
+        paths = {hours: Path(folder) / f"{hours}.sse" for hours in (1, 10)}
+        words = {}
+        for hours, path in paths.items():
+            capture = make_capture(hours * 60)
+            path.write_bytes(capture)
+            words[hours] = capture.count(b'"word"')
+
+        def count(hours: int, action: str) -> int:
+            done = subprocess.run(
+                ["valgrind", "--tool=callgrind", f"--callgrind-out-file={folder}/{hours}-{action}.out", sys.executable,
+                 "-c", code, str(ROOT), str(paths[hours]), action],
+                capture_output=True, text=True, check=True,
+                env={**os.environ, "SPEED_TREE": str(TREE), "PYTHONHASHSEED": "0"})  # the same dicts' layout each run
+            return int(re.findall(r"Collected : (\d+)", done.stderr)[-1])
+
+        runs = [(hours, action) for hours in (1, 10) for action in ("read", "convert")]
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            counts = dict(zip(runs, pool.map(lambda run: count(*run), runs)))
+    spent = {hours: counts[hours, "convert"] - counts[hours, "read"] for hours in (1, 10)}
+    print(f"instructions of one conversion: one hour {spent[1]:,}, ten hours {spent[10]:,}: "
+          f"{spent[10] / spent[1]:.3f}x for {words[10] / words[1]:.2f}x the words")
+
+
 def main() -> None:
     """The compiled build's report and verdict, then the pure build's in-process figures."""
+    if "SPEED_TREE" in os.environ and "--instructions" in sys.argv[1:]:
+        instructions()
+        return
     if "SPEED_TREE" in os.environ or "--pure" in sys.argv[1:]:
         report()
         return
@@ -239,10 +284,12 @@ def main() -> None:
             tree = native_tree(ROOT, Path(folder))
         except subprocess.CalledProcessError as error:
             print(f"(no compiled build here, so the pure-Python one is measured: {error.stderr.strip().splitlines()[-1:]})")
-            report()
+            instructions() if "--instructions" in sys.argv[1:] else report()
             return
         print("The package as `pip install .` builds it (its hot modules compiled by mypyc):\n")
-        subprocess.run([sys.executable, __file__], env={**os.environ, "SPEED_TREE": str(tree)}, check=True)
+        subprocess.run([sys.executable, __file__, *sys.argv[1:]], env={**os.environ, "SPEED_TREE": str(tree)}, check=True)
+    if "--instructions" in sys.argv[1:]:
+        return
     hour_capture = make_capture(60)
     convert(hour_capture)
     hour = best_of(5, lambda: convert(hour_capture))
