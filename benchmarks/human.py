@@ -228,8 +228,13 @@ def best_tags(reference: Reference, preset: Preset, value: Callable[[int, str], 
     for start in range(len(tokens)):
         if best[start] == -math.inf:
             continue
-        last = start + 1  # the cue's last possible end: a single word always may be a cue
-        while last < len(tokens) and (longest is None or words[last].end_ms - words[start].start_ms <= longest):
+        # the cue's last possible end: a single word always may be a cue; no more words than its lines can
+        # hold (counting characters, a line of k > 1 words is at least 2k - 1 wide); none past the longest cue
+        most = preset.max_lines * max(1, (width + 1) // 2) if preset.width == "chars" else len(tokens)
+        last = start + 1
+        while last < len(tokens) and last - start < most and (
+            longest is None or words[last].end_ms - words[start].start_ms <= longest
+        ):
             last += 1
         # layers[k][m]: the most value of tokens[start:m] as k + 1 lines (a line break after each but the last)
         layers = [lines_from(start, last)]
