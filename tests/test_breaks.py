@@ -118,3 +118,10 @@ def test_no_break_right_after(preset: str, sentence: str, word: str) -> None:
 def test_a_copula_may_be_followed_by_a_break_an_auxiliary_not() -> None:
     # "sont" before a participle is an auxiliary ("sont devenus"); before an adjective, a copula.
     assert "sont" not in breaks("Les résultats de toutes nos équipes de production sont devenus meilleurs cette année", "netflix-fr")
+
+
+def test_a_clause_boundary_beats_a_phrase_boundary() -> None:
+    # Two places to break a line, each right before a new unit: "in the folder" (a phrase, lines of
+    # 20 and 40 characters) or "and fixed the broken links" (a clause, 34 and 26). BBC 3.9: "at clause
+    # boundaries, or at major phrase boundaries"; the clause wins though its top line is the longer.
+    assert breaks("We checked the files in the folder and fixed the broken links", "netflix-en") == ["folder"]

@@ -19,6 +19,7 @@ from transcribe_export.segmentation.costs import (
     ADJECTIVE,
     AFTER_ARTICLE,
     BAD_AFTER,
+    CLAUSE_BEFORE,
     CUE_END,
     GOOD_BEFORE,
     LINE_BREAK,
@@ -53,6 +54,7 @@ def breaks(chunks: Sequence[Chunk], words: Sequence[Word], preset: Preset) -> tu
     and its kind (``sentence``, ``clause``, ``pause``, ``length``), as three lists."""
     table = language(preset.language)
     after, articles, before, particles = table.no_break_after, table.articles, table.break_before, table.particles
+    clause = table.clause_before
     copulas = frozenset(COPULAS.get(table.code, "").split())
     participles = PARTICIPLE_ENDINGS.get(table.code, ())
     adjectives, adjective_endings = table.adjectives, table.adjective_endings
@@ -108,9 +110,9 @@ def breaks(chunks: Sequence[Chunk], words: Sequence[Word], preset: Preset) -> tu
                     elif last in after:
                         penalty += BAD_AFTER
                     elif following in before:
-                        bonus += GOOD_BEFORE
+                        bonus += GOOD_BEFORE + (CLAUSE_BEFORE if following in clause else 0.0)
                 elif following in before:
-                    bonus += GOOD_BEFORE
+                    bonus += GOOD_BEFORE + (CLAUSE_BEFORE if following in clause else 0.0)
             if (
                 k > 0 and text[:1].isupper() and nxt.text[:1].isupper() and not chunks[k - 1].sentence_end
                 and " " not in text and _last_word(chunk) != "i"

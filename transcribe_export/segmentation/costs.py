@@ -20,9 +20,9 @@ from __future__ import annotations
 import math
 
 __all__ = [
-    "ADJECTIVE", "AFTER_ARTICLE", "BAD_AFTER", "CUE_COST", "CUE_END", "FORCED", "GOOD_BEFORE", "INNER_SENTENCE", "LINE_BREAK",
-    "LONG_TOP_SLOPE", "LONG_TOP_STEP", "NAME", "ORPHAN", "PARTICLE", "SHORT_CUE", "SHORT_TOP", "SHORT_TOP_SLOPE", "SPEED_SLOPE",
-    "SPEED_STEP", "balance_cost", "pause_bonus", "reading_speed_cost",
+    "ADJECTIVE", "AFTER_ARTICLE", "BAD_AFTER", "CLAUSE_BEFORE", "CUE_COST", "CUE_END", "FORCED", "GOOD_BEFORE",
+    "INNER_SENTENCE", "LINE_BREAK", "LONG_TOP_SLOPE", "LONG_TOP_STEP", "NAME", "ORPHAN", "PARTICLE", "SHORT_CUE",
+    "SHORT_TOP", "SHORT_TOP_SLOPE", "SPEED_SLOPE", "SPEED_STEP", "balance_cost", "pause_bonus", "reading_speed_cost",
 ]
 
 INF = math.inf
@@ -67,6 +67,11 @@ NAME = 25.0
 #: break: both lines are read at once); the line shape is a tie-breaker after it
 #: (N-GEN: the bottom-heavy pyramid "when several line breaks are possible").
 GOOD_BEFORE = 4.0
+
+#: More for a break right before a conjunction or a relative pronoun, on top of GOOD_BEFORE: a
+#: clause starts there, a deeper boundary than a phrase's (BBC 3.9: "at clause boundaries, or at
+#: major phrase boundaries"; N-GEN "Line Treatment" names conjunctions before prepositions).
+CLAUSE_BEFORE = 4.0
 
 #: A one-word cue that no pause sets apart (DCMP: avoid one-word captions).
 ORPHAN = 30.0

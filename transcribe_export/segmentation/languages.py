@@ -211,6 +211,8 @@ class Language:
         articles: articles and determiners: splitting one from its noun is the worst break of all.
         no_break_after: lower-case words a break should not come right after (articles included).
         break_before: lower-case words a break may well come right before (a new phrase starts).
+        clause_before: those of them that start a clause (conjunctions, relative pronouns): a break
+            right before one is better still.
         particles: words that belong to the word before them (no break right before one).
         adjectives: where adjectives come before nouns, common ones: no break between one and the
             content word after it (a noun, most likely).
@@ -227,6 +229,7 @@ class Language:
     articles: frozenset[str] = frozenset()
     no_break_after: frozenset[str] = frozenset()
     break_before: frozenset[str] = frozenset()
+    clause_before: frozenset[str] = frozenset()
     particles: frozenset[str] = frozenset()
     adjectives: frozenset[str] = frozenset()
     adjective_endings: tuple[str, ...] = ()
@@ -235,6 +238,17 @@ class Language:
     nbsp_after: str = ""
     preset: str | None = None
     detect: tuple[tuple[int, int], ...] = ()
+
+
+# Conjunctions and relative pronouns: a clause starts right after a break before one (clause_before).
+_EN_CLAUSE = _EN_CONJUNCTIONS + " which who whom whose where"
+_ES_CLAUSE = "y o pero porque aunque cuando que quien donde cuyo cuya"
+_FR_CLAUSE = "et ou mais parce quand qui que dont où lorsque"
+_DE_CLAUSE = "und oder aber weil wenn dass wo deren dessen"
+_IT_CLAUSE = "e o ma perché quando che"
+_PT_CLAUSE = "e ou mas porque quando que"
+_NL_CLAUSE = "en of maar omdat als wanneer die dat"
+_RU_CLAUSE = "и а но или что чтобы если когда потому который которая которые"
 
 
 def _words(*texts: str) -> frozenset[str]:
@@ -250,7 +264,8 @@ LANGUAGES: dict[str, Language] = {
             preset="netflix-en",
             articles=_words(_EN_ARTICLES),
             no_break_after=_words(_EN_ARTICLES, _EN_PREPOSITIONS, _EN_CONJUNCTIONS, _EN_PRONOUNS, _EN_AUXILIARIES),
-            break_before=_words(_EN_PREPOSITIONS, _EN_CONJUNCTIONS, "which who whom whose where"),
+            break_before=_words(_EN_PREPOSITIONS, _EN_CLAUSE),
+            clause_before=_words(_EN_CLAUSE),
             adjectives=_words(_EN_ADJECTIVES),
             adjective_endings=_EN_ADJECTIVE_ENDINGS,
         ),
@@ -260,7 +275,8 @@ LANGUAGES: dict[str, Language] = {
             articles=_words(_ES_ARTICLES),
             no_break_after=_words(_ES),
             adjectives=_words(_ES_ADJECTIVES),
-            break_before=_words("de en con por para sin sobre y o pero porque aunque cuando que quien donde cuyo cuya"),
+            break_before=_words("de en con por para sin sobre", _ES_CLAUSE),
+            clause_before=_words(_ES_CLAUSE),
         ),
         Language(
             "fr",
@@ -268,7 +284,8 @@ LANGUAGES: dict[str, Language] = {
             articles=_words(_FR_ARTICLES),
             no_break_after=_words(_FR),
             adjectives=_words(_FR_ADJECTIVES),
-            break_before=_words("de à dans sur avec pour par sans et ou mais parce quand qui que dont où lorsque"),
+            break_before=_words("de à dans sur avec pour par sans", _FR_CLAUSE),
+            clause_before=_words(_FR_CLAUSE),
             # French typography: a no-break space before these and inside « » (Netflix French guide).
             nbsp_before="?!:;»",
             nbsp_after="«",
@@ -278,7 +295,8 @@ LANGUAGES: dict[str, Language] = {
             preset="netflix-de",
             articles=_words(_DE_ARTICLES),
             no_break_after=_words(_DE),
-            break_before=_words("in an auf mit nach von zu für und oder aber weil wenn dass wo deren dessen"),
+            break_before=_words("in an auf mit nach von zu für", _DE_CLAUSE),
+            clause_before=_words(_DE_CLAUSE),
         ),
         Language(
             "ja",
@@ -300,7 +318,8 @@ LANGUAGES: dict[str, Language] = {
             articles=_words(_IT_ARTICLES),
             no_break_after=_words(_IT),
             adjectives=_words(_IT_ADJECTIVES),
-            break_before=_words("di a da in con su per tra e o ma perché quando che"),
+            break_before=_words("di a da in con su per tra", _IT_CLAUSE),
+            clause_before=_words(_IT_CLAUSE),
         ),
         Language(
             "pt",
@@ -308,20 +327,23 @@ LANGUAGES: dict[str, Language] = {
             articles=_words(_PT_ARTICLES),
             no_break_after=_words(_PT),
             adjectives=_words(_PT_ADJECTIVES),
-            break_before=_words("de em com por para sem sobre e ou mas porque quando que"),
+            break_before=_words("de em com por para sem sobre", _PT_CLAUSE),
+            clause_before=_words(_PT_CLAUSE),
         ),
         Language(
             "nl",
             preset="netflix-nl",
             articles=_words(_NL_ARTICLES),
             no_break_after=_words(_NL),
-            break_before=_words("van in op met voor naar bij over door en of maar omdat als wanneer die dat"),
+            break_before=_words("van in op met voor naar bij over door", _NL_CLAUSE),
+            clause_before=_words(_NL_CLAUSE),
         ),
         Language(
             "ru",
             preset="netflix-ru",
             no_break_after=_words(_RU),
-            break_before=_words(_RU_PREPOSITIONS, "и а но или что чтобы если когда потому который которая которые"),
+            break_before=_words(_RU_PREPOSITIONS, _RU_CLAUSE),
+            clause_before=_words(_RU_CLAUSE),
         ),
         Language("ko", preset="netflix-ko", detect=((0xAC00, 0xD7AF), (0x1100, 0x11FF), (0x3130, 0x318F))),  # Hangul
         Language("ar", preset="netflix-ar", detect=((0x0600, 0x06FF), (0x0750, 0x077F), (0xFB50, 0xFDFF), (0xFE70, 0xFEFF))),
