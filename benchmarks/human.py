@@ -301,11 +301,10 @@ def disagreements(language: str = "en") -> None:
 
     table = language_table(language)
     binding = table.no_break_after | table.articles
-    ours = dict(SYSTEMS)["ours"]
     alike = with_lines = same_lines = 0
     after_binding = {"people": [0, 0], "ours": [0, 0]}
     for reference in (r for r in load_references() if r.line_breaks and r.language == language):
-        tags, _ = tags_from_srt(ours(timed_words(reference.tokens), load_preset(PRESETS[language])), reference.tokens)
+        tags = our_tags(reference)
         for name, given in (("people", reference.tags), ("ours", tags)):
             for token, tag in zip(reference.tokens, given):
                 if tag == "eol":
@@ -341,13 +340,18 @@ def disagreements(language: str = "en") -> None:
               "conjunction, subject pronoun or auxiliary")
 
 
+def our_tags(reference: Reference) -> list[str]:
+    """The break after each token as our segmenter cuts the reference's words with its language's preset."""
+    srt_text = dict(SYSTEMS)["ours"](timed_words(reference.tokens), load_preset(PRESETS[reference.language]))
+    return tags_from_srt(srt_text, reference.tokens)[0]
+
+
 def by_position(language: str) -> dict[str, list[tuple[list[str], list[str]]]]:
     """Our tags and the people's on the line-break references, kept apart by what ends the word before
     the break: a sentence end, clause punctuation, or nothing (where only the words tell)."""
-    ours = dict(SYSTEMS)["ours"]
     kinds: dict[str, list[tuple[list[str], list[str]]]] = {"a sentence end": [], "clause punctuation": [], "no punctuation": []}
     for reference in (r for r in load_references() if r.line_breaks and r.language == language):
-        tags, _ = tags_from_srt(ours(timed_words(reference.tokens), load_preset(PRESETS[language])), reference.tokens)
+        tags = our_tags(reference)
         for token, mine, theirs in zip(reference.tokens, tags, reference.tags):
             kind = "a sentence end" if _SENTENCE_END.search(token) else \
                 "clause punctuation" if _CLAUSE_END.search(token) else "no punctuation"

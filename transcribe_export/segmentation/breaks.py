@@ -54,7 +54,8 @@ def breaks(chunks: Sequence[Chunk], words: Sequence[Word], preset: Preset) -> tu
     and its kind (``sentence``, ``clause``, ``pause``, ``length``), as three lists."""
     table = language(preset.language)
     after, articles, before, particles = table.no_break_after, table.articles, table.break_before, table.particles
-    clause = table.clause_before
+    # the bonus before a word that starts a new unit: a phrase, or more for a clause
+    opens = {word: GOOD_BEFORE + (CLAUSE_BEFORE if word in table.clause_before else 0.0) for word in before}
     copulas = frozenset(COPULAS.get(table.code, "").split())
     participles = PARTICIPLE_ENDINGS.get(table.code, ())
     adjectives, adjective_endings = table.adjectives, table.adjective_endings
@@ -110,9 +111,9 @@ def breaks(chunks: Sequence[Chunk], words: Sequence[Word], preset: Preset) -> tu
                     elif last in after:
                         penalty += BAD_AFTER
                     elif following in before:
-                        bonus += GOOD_BEFORE + (CLAUSE_BEFORE if following in clause else 0.0)
+                        bonus += opens[following]
                 elif following in before:
-                    bonus += GOOD_BEFORE + (CLAUSE_BEFORE if following in clause else 0.0)
+                    bonus += opens[following]
             if (
                 k > 0 and text[:1].isupper() and nxt.text[:1].isupper() and not chunks[k - 1].sentence_end
                 and " " not in text and _last_word(chunk) != "i"
