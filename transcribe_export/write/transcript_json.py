@@ -18,6 +18,7 @@ from typing import Any
 from transcribe_export._version import __version__
 from transcribe_export.models import TRANSCRIPT_FORMAT, Transcript, Word
 from transcribe_export.scripts import join_lines
+from transcribe_export.tokens import ms_text, seconds_text
 
 __all__ = ["FORMAT_NAME", "FORMAT_VERSION", "render_json", "transcript_dict"]
 
@@ -75,12 +76,14 @@ def _word(word: Word) -> str:
     """One token as JSON: the hot path of a long transcript, so written out by hand.
 
     Numbers are written as ``repr`` writes them, which is what ``json`` does
-    (they were validated finite), so the output is the same as ``_dumps(word.as_dict())``.
+    (they were validated finite; :func:`~transcribe_export.tokens.seconds_text` writes the usual
+    ones from their milliseconds, faster), so the output is the same as ``_dumps(word.as_dict())``.
 
     >>> _word(Word("a\\"b", 1, 2.5)) == _dumps(Word("a\\"b", 1, 2.5).as_dict())
     True
     """
-    return f'{{"word": {_string(word.text)}, "start": {word.start!r}, "end": {word.end!r}}}'
+    start, end = seconds_text(word.start, word.start_ms), seconds_text(word.end, word.end_ms)
+    return f'{{"word": {_string(word.text)}, "start": {start}, "end": {end}}}'
 
 
 def render_json(transcript: Transcript, *, timeline: dict[str, Any] | None = None) -> str:
@@ -118,7 +121,7 @@ def render_json(transcript: Transcript, *, timeline: dict[str, Any] | None = Non
                     parts.append(",\n    ")
                 # transcript_dict's segment, as json writes it (a test holds the two together)
                 parts.append(
-                    f'{{"id": {index}, "start": {cue.start_ms / 1000!r}, "end": {cue.end_ms / 1000!r}, '
+                    f'{{"id": {index}, "start": {ms_text(cue.start_ms)}, "end": {ms_text(cue.end_ms)}, '
                     f'"text": {_string(texts[index])}, "lines": [{", ".join(map(_string, cue.lines))}], '
                     f'"break_reason": {_string(cue.reason)}, '
                     f'"line_break_reasons": [{", ".join(map(_string, cue.line_reasons))}], '
