@@ -9,7 +9,10 @@ converter must do) and the peers where they are installed (deepgram-captions,
 openai-whisper's writer, stable-ts: see benchmarks/quality.py), and ends with a
 verdict: each figure beside its target, pass or fail. The targets (issue
 "Instant commands"): start-up of ``--help``, ``convert`` of a 30-second capture
-and ``check`` of one SRT, whole processes, 0.10 s each; one hour in-process
+and ``check`` of one SRT, whole processes, 0.10 s each (started as from a fresh
+virtual environment, which runs no start-up hooks of this machine's: see
+``clean_environment``; the figures with this machine's interpreter are printed
+beside them); one hour in-process
 (SSE bytes to the three texts) 0.10 s; ``convert`` of one hour as a whole
 process 0.25 s; ten hours at most 10.5 times one hour (each converted in a
 process of its own, as `convert` meets them); peak memory 150 MB.
@@ -328,12 +331,18 @@ def report() -> None:
     for name, peer in peers.items():
         print(f"{name:<20} {'not installed' if peer is None else f'{peer:.3f} s'}")
     writers()
-    startup = startups()
+    both = startups()
+    startup = {name: clean for name, (_, clean) in both.items()}
     bare = startup.pop("python -c pass")
     floor_help = startup.pop("a bare click command's --help")
-    print(f"\nThis machine's Python starts in {bare:.3f} s (`python -c pass`, the same median of 9): every start-up "
-          "below includes it, and it varies with the machine's load.")
-    print(f"A click command of no code of ours prints its --help in {floor_help:.3f} s, loading the standard modules "
+    print(f"\n{'whole processes, median of 9 (s)':<44} {'this machine':>12} {'clean venv':>11}")
+    for name, (machine, clean) in both.items():
+        print(f"{name:<44} {machine:>12.3f} {clean:>11.3f}")
+    print(f"\n'this machine': its interpreter as it is, whose site-packages run start-up hooks in every Python process "
+          f"(`python -c pass` {both['python -c pass'][0]:.3f} s); 'clean venv': a virtual environment that sees the same "
+          f"installed packages and runs no hooks (`python -c pass` {bare:.3f} s), as a `pip install` into a fresh venv "
+          "is started (benchmarks/speed.py: clean_environment). The verdict takes the clean venv's.")
+    print(f"A click command of no code of ours prints its --help in {floor_help:.3f} s there, loading the standard modules "
           "every command of ours needs (logging, json, dataclasses, pathlib); beside it, ours take "
           + ", ".join(f"{name.split(' (')[0]} {startup[name] - floor_help:+.3f} s" for name in startup if "hour" not in name)
           + " (ours set what they load aside from the garbage collector: transcribe_export/__main__.py).")
@@ -356,8 +365,50 @@ _BARE_CLICK = (
 )
 
 
-def startups() -> dict[str, float]:
-    """Median wall time of 9 runs of each command as a whole process (interpreter start-up included).
+# The console script pip writes for `transcribe-export` (pyproject's [project.scripts]), for the clean environment.
+_SCRIPT = """\
+import re
+import sys
+from transcribe_export.__main__ import run
+if __name__ == '__main__':
+    sys.argv[0] = re.sub(r'(-script\\.pyw|\\.exe)?$', '', sys.argv[0])
+    sys.exit(run())
+"""
+
+
+def clean_environment(folder: Path, installed: list[str] | None = None) -> tuple[str, str]:
+    """A virtual environment with no start-up hooks of its own that sees the installed packages:
+    its ``python`` and a ``transcribe-export`` console script in it.
+
+    An interpreter runs every ``.pth`` file of its site-packages at start-up: on some machines
+    that is more than the packages (this one's sandbox loads certifi and ``importlib.resources``
+    in every Python process, about 0.03 s, which no user's install pays). The virtual environment
+    reaches the same installed packages through a path line in a ``.pth`` of its own (a folder
+    added that way is on ``sys.path``, but its ``.pth`` files are not run), as a ``pip install``
+    into a fresh venv would see them. ``installed``: those folders (by default this interpreter's
+    site-packages).
+    """
+    import site
+    import sysconfig
+
+    venv = folder / "venv"
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True, capture_output=True)
+    python = venv / "bin" / "python"
+    purelib = subprocess.run([str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+                             check=True, capture_output=True, text=True).stdout.strip()
+    if installed is None:
+        installed = [sysconfig.get_paths()["purelib"], *site.getsitepackages()]
+    Path(purelib, "_installed.pth").write_text("\n".join(dict.fromkeys(installed)) + "\n")
+    script = venv / "bin" / "transcribe-export"
+    script.write_text(f"#!{python}\n" + _SCRIPT)
+    script.chmod(0o755)
+    return str(python), str(script)
+
+
+def startups() -> dict[str, tuple[float, float]]:
+    """Median wall time of 9 runs of each command as a whole process (interpreter start-up included),
+    with this machine's interpreter and in a clean environment (:func:`clean_environment`), the
+    two in turn.
 
     With compiled bytecode, as an installed package has it (pip compiles it at install time): an
     editable install, or ``PYTHONDONTWRITEBYTECODE`` (set on some machines, CI among them), would
@@ -375,30 +426,36 @@ def startups() -> dict[str, float]:
         out = Path(folder)
         env = {key: value for key, value in os.environ.items() if key != "PYTHONDONTWRITEBYTECODE"}
         env["PYTHONPYCACHEPREFIX"] = str(out / "bytecode")
+        clean_env = {**env, "PYTHONPATH": str(TREE)}  # the editable install's .pth is not run there
         if TREE != ROOT:
             env["PYTHONPATH"] = str(TREE)  # the commands import the build measured, not the installed one
+        python, script = clean_environment(out)
         capture = out / "half-minute.sse"
         capture.write_bytes(make_capture(0.5))
         subprocess.run([exe, "convert", str(capture), "-o", str(out), "-f", "srt"], check=True, capture_output=True, env=env)
         hour = out / "hour.sse"
         hour.write_bytes(make_capture(60))
         commands = {
-            "python -c pass": [sys.executable, "-c", "pass"],
-            "a bare click command's --help": [sys.executable, "-c", _BARE_CLICK],
-            "--help": [exe, "--help"],
-            "convert (30 s capture -> srt, vtt, json)": [exe, "convert", str(capture), "-o", str(out / "c")],
-            "check (one SRT)": [exe, "check", str(out / "half-minute.srt")],
-            "convert (one hour -> srt, vtt, json)": [exe, "convert", str(hour), "-o", str(out / "h")],
+            "python -c pass": ([sys.executable, "-c", "pass"], [python, "-c", "pass"]),
+            "a bare click command's --help": ([sys.executable, "-c", _BARE_CLICK], [python, "-c", _BARE_CLICK]),
+            "--help": ([exe, "--help"], [script, "--help"]),
+            "convert (30 s capture -> srt, vtt, json)": ([exe, "convert", str(capture), "-o", str(out / "c")],
+                                                         [script, "convert", str(capture), "-o", str(out / "c")]),
+            "check (one SRT)": ([exe, "check", str(out / "half-minute.srt")], [script, "check", str(out / "half-minute.srt")]),
+            "convert (one hour -> srt, vtt, json)": ([exe, "convert", str(hour), "-o", str(out / "h")],
+                                                     [script, "convert", str(hour), "-o", str(out / "h")]),
         }
         medians = {}
-        for name, command in commands.items():
-            subprocess.run(command, capture_output=True, env=env)  # fills the bytecode cache
-            times = []
+        for name, (command, clean) in commands.items():
+            for argv, environment in ((command, env), (clean, clean_env)):
+                subprocess.run(argv, capture_output=True, env=environment, check=True)  # fills the bytecode cache
+            times: tuple[list[float], list[float]] = ([], [])
             for _ in range(9):
-                started = time.perf_counter()
-                subprocess.run(command, capture_output=True, env=env)
-                times.append(time.perf_counter() - started)
-            medians[name] = statistics.median(times)
+                for argv, environment, into in ((command, env, times[0]), (clean, clean_env, times[1])):
+                    started = time.perf_counter()
+                    subprocess.run(argv, capture_output=True, env=environment)
+                    into.append(time.perf_counter() - started)
+            medians[name] = (statistics.median(times[0]), statistics.median(times[1]))
     return medians
 
 

@@ -123,6 +123,33 @@ def test_python_dash_m_and_the_console_script() -> None:
     assert done.stdout == f"transcribe-export, version {metadata.version('transcribe-export')}\n"
 
 
+def test_the_speed_benchmarks_clean_environment_runs_no_start_up_hooks(tmp_path: Path) -> None:
+    """benchmarks/speed.py times start-up in a venv that sees the installed packages but runs none
+    of their folders' .pth hooks (a machine's own, such as a sandbox's certificate loader)."""
+    import site
+    import sysconfig
+
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    try:
+        import speed
+    finally:
+        sys.path.remove(str(ROOT / "benchmarks"))
+    hooked = tmp_path / "hooked"
+    hooked.mkdir()
+    (hooked / "hook.pth").write_text("import os; os.environ['HOOK_RAN'] = 'yes'\n")
+    probe = "import os, click, transcribe_export; print(os.environ.get('HOOK_RAN', 'no'), transcribe_export.__file__)"
+    # the control: where the folder is a site folder, as site-packages is, its hook runs
+    ran = subprocess.run([sys.executable, "-c", f"import site; site.addsitedir({str(hooked)!r}); {probe}"],
+                         capture_output=True, text=True, check=True, env={"PYTHONPATH": str(ROOT)})
+    assert ran.stdout.split()[0] == "yes"
+    installed = [str(hooked), sysconfig.get_paths()["purelib"], *site.getsitepackages()]
+    python, script = speed.clean_environment(tmp_path / "env", installed)
+    clean = subprocess.run([python, "-c", probe], capture_output=True, text=True, check=True, env={"PYTHONPATH": str(ROOT)})
+    assert clean.stdout.split() == ["no", str(ROOT / "transcribe_export" / "__init__.py")]
+    version = subprocess.run([script, "--version"], capture_output=True, text=True, env={"PYTHONPATH": str(ROOT)})
+    assert version.returncode == 0 and version.stdout.startswith("transcribe-export, version "), version.stderr
+
+
 def test_emulate_serves_until_interrupted(tmp_path: Path) -> None:
     process = subprocess.Popen(
         [sys.executable, "-m", "transcribe_export", "emulate", "--port", "0", "--samples", str(SESSIONS), "--api-key", "k"],
