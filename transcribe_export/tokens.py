@@ -51,8 +51,8 @@ def seconds_text(seconds: int | float, ms: int) -> str:
     A float that is exactly ``ms / 1000`` is written from the integer: below 10^9 s, two decimals
     of at most three places are further apart than the float's precision, so the shortest digits
     that give the float back (``repr``'s rule) are those three places, trailing zeros dropped. The
-    compiled build does this in about a third of ``repr``'s time, and in the same time at any
-    size, where ``repr`` slows down as the number grows longer. Anything else goes to ``repr``.
+    compiled build does this in under half of ``repr``'s time, and in the same time at any size,
+    where ``repr`` slows down as the number grows longer. Anything else goes to ``repr``.
 
     >>> [seconds_text(s, to_ms(s)) for s in (1.5, 3600.25, 0.001, 7.0, 2, 1.2345, 0.0)]
     ['1.5', '3600.25', '0.001', '7.0', '2', '1.2345', '0.0']
