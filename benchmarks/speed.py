@@ -332,16 +332,16 @@ def report() -> None:
         print(f"{name:<20} {'not installed' if peer is None else f'{peer:.3f} s'}")
     writers()
     both = startups()
-    startup = {name: clean for name, (_, clean) in both.items()}
+    startup = {name: machine if clean is None else clean for name, (machine, clean) in both.items()}
     bare = startup.pop("python -c pass")
     floor_help = startup.pop("a bare click command's --help")
     print(f"\n{'whole processes, median of 9 (s)':<44} {'this machine':>12} {'clean venv':>11}")
     for name, (machine, clean) in both.items():
-        print(f"{name:<44} {machine:>12.3f} {clean:>11.3f}")
+        print(f"{name:<44} {machine:>12.3f} {'-' if clean is None else f'{clean:.3f}':>11}")
     print(f"\n'this machine': its interpreter as it is, whose site-packages run start-up hooks in every Python process "
           f"(`python -c pass` {both['python -c pass'][0]:.3f} s); 'clean venv': a virtual environment that sees the same "
           f"installed packages and runs no hooks (`python -c pass` {bare:.3f} s), as a `pip install` into a fresh venv "
-          "is started (benchmarks/speed.py: clean_environment). The verdict takes the clean venv's.")
+          "is started (benchmarks/speed.py: clean_environment). The verdict takes the clean venv's, where there is one.")
     print(f"A click command of no code of ours prints its --help in {floor_help:.3f} s there, loading the standard modules "
           "every command of ours needs (logging, json, dataclasses, pathlib); beside it, ours take "
           + ", ".join(f"{name.split(' (')[0]} {startup[name] - floor_help:+.3f} s" for name in startup if "hour" not in name)
@@ -405,10 +405,10 @@ def clean_environment(folder: Path, installed: list[str] | None = None) -> tuple
     return str(python), str(script)
 
 
-def startups() -> dict[str, tuple[float, float]]:
+def startups() -> dict[str, tuple[float, float | None]]:
     """Median wall time of 9 runs of each command as a whole process (interpreter start-up included),
     with this machine's interpreter and in a clean environment (:func:`clean_environment`), the
-    two in turn.
+    two in turn (``None`` for the second where no virtual environment can be made here).
 
     With compiled bytecode, as an installed package has it (pip compiles it at install time): an
     editable install, or ``PYTHONDONTWRITEBYTECODE`` (set on some machines, CI among them), would
@@ -429,7 +429,11 @@ def startups() -> dict[str, tuple[float, float]]:
         clean_env = {**env, "PYTHONPATH": str(TREE)}  # the editable install's .pth is not run there
         if TREE != ROOT:
             env["PYTHONPATH"] = str(TREE)  # the commands import the build measured, not the installed one
-        python, script = clean_environment(out)
+        try:
+            python, script = clean_environment(out)
+        except (OSError, subprocess.CalledProcessError) as error:  # a Python without venv (Debian's, without python3-venv)
+            print(f"(no virtual environment here, so start-up is timed with this interpreter only: {error})")
+            python, script, clean_env = "", "", {}
         capture = out / "half-minute.sse"
         capture.write_bytes(make_capture(0.5))
         subprocess.run([exe, "convert", str(capture), "-o", str(out), "-f", "srt"], check=True, capture_output=True, env=env)
@@ -446,16 +450,17 @@ def startups() -> dict[str, tuple[float, float]]:
                                                      [script, "convert", str(hour), "-o", str(out / "h")]),
         }
         medians = {}
-        for name, (command, clean) in commands.items():
-            for argv, environment in ((command, env), (clean, clean_env)):
-                subprocess.run(argv, capture_output=True, env=environment, check=True)  # fills the bytecode cache
+        runs = [(env, 0)] + ([(clean_env, 1)] if python else [])
+        for name, argvs in commands.items():
+            for environment, which in runs:
+                subprocess.run(argvs[which], capture_output=True, env=environment, check=True)  # fills the bytecode cache
             times: tuple[list[float], list[float]] = ([], [])
             for _ in range(9):
-                for argv, environment, into in ((command, env, times[0]), (clean, clean_env, times[1])):
+                for environment, which in runs:
                     started = time.perf_counter()
-                    subprocess.run(argv, capture_output=True, env=environment)
-                    into.append(time.perf_counter() - started)
-            medians[name] = (statistics.median(times[0]), statistics.median(times[1]))
+                    subprocess.run(argvs[which], capture_output=True, env=environment)
+                    times[which].append(time.perf_counter() - started)
+            medians[name] = (statistics.median(times[0]), statistics.median(times[1]) if python else None)
     return medians
 
 
