@@ -26,8 +26,6 @@ from transcribe_export.write import LINE_ENDINGS
 
 __all__ = ["LINE_ENDINGS", "WriteOptions", "parse_offset", "parse_timecode"]
 
-#: ``--line-endings`` choices -> the characters that end each line.
-
 _DROP_FRAME = {"29.97": 2, "59.94": 4}  # frame numbers dropped each minute but every tenth
 _TIMECODE = re.compile(r"(\d{1,2}):([0-5]\d):([0-5]\d)([:;])(\d{2})")
 _SECONDS = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)")
