@@ -9,6 +9,7 @@ import subprocess
 import sys
 from importlib import metadata
 from pathlib import Path
+from typing import Any
 
 import pytest
 import requests
@@ -123,17 +124,22 @@ def test_python_dash_m_and_the_console_script() -> None:
     assert done.stdout == f"transcribe-export, version {metadata.version('transcribe-export')}\n"
 
 
+def _speed_benchmark() -> Any:
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    try:
+        import speed
+    finally:
+        sys.path.remove(str(ROOT / "benchmarks"))
+    return speed
+
+
 def test_the_speed_benchmarks_clean_environment_runs_no_start_up_hooks(tmp_path: Path) -> None:
     """benchmarks/speed.py times start-up in a venv that sees the installed packages but runs none
     of their folders' .pth hooks (a machine's own, such as a sandbox's certificate loader)."""
     import site
     import sysconfig
 
-    sys.path.insert(0, str(ROOT / "benchmarks"))
-    try:
-        import speed
-    finally:
-        sys.path.remove(str(ROOT / "benchmarks"))
+    speed = _speed_benchmark()
     hooked = tmp_path / "hooked"
     hooked.mkdir()
     (hooked / "hook.pth").write_text("import os; os.environ['HOOK_RAN'] = 'yes'\n")
@@ -148,6 +154,30 @@ def test_the_speed_benchmarks_clean_environment_runs_no_start_up_hooks(tmp_path:
     assert clean.stdout.split() == ["no", str(ROOT / "transcribe_export" / "__init__.py")]
     version = subprocess.run([script, "--version"], capture_output=True, text=True, env={"PYTHONPATH": str(ROOT)})
     assert version.returncode == 0 and version.stdout.startswith("transcribe-export, version "), version.stderr
+
+
+def test_the_speed_benchmarks_ratio_is_the_median_of_rounds_of_equal_work() -> None:
+    """benchmarks/speed.py's ten-to-one ratio: each round five short runs, the long one, five short
+    ones; a round's ratio is the long time over the mean of its ten short ones; the median of the
+    rounds' is the figure, the best-of ratio (best long over best fifth short run) beside it.
+    The times are scripted and the figures worked out by hand."""
+    speed = _speed_benchmark()
+    short = iter([1, 1, 1, 1, 2] + [1] * 5 + [2, 2, 2, 2, 4] + [2] * 5 + [0.5, 1, 1, 1, 1.5] + [1.5] * 5)  # means 1.1, 2.2, 1.25
+    long = iter([11, 33, 15])  # ratios 10, 15, 12
+    order: list[str] = []
+
+    def one() -> float:
+        order.append("1")
+        return float(next(short))
+
+    def ten() -> float:
+        order.append("10")
+        return float(next(long))
+
+    ratio, best = speed.in_rounds(one, ten, rounds=3)
+    assert ratio == pytest.approx(12.0)
+    assert best == pytest.approx(11 / 1.5)  # the fifth short runs were 2, 4, 1.5 (the quickest of all, 0.5, isn't one)
+    assert order == (["1"] * 5 + ["10"] + ["1"] * 5) * 3
 
 
 def test_emulate_serves_until_interrupted(tmp_path: Path) -> None:
