@@ -181,8 +181,10 @@ def in_rounds(one: Callable[[], float], ten: Callable[[], float], rounds: int = 
     several per cent within a second, and a 0.07 s run meets a quick moment whole where a 0.7 s run
     averages over ten, so the best short time is the luckier draw, and the ratio of two bests swings
     with it. ``control`` shows it: on a loop of exactly ten times the work, over eight runs the
-    best-of ratio came out 9.81-10.30, the median of rounds 9.92-10.07. Returns the median of rounds and, for comparison, the best-of ratio (the best
-    ``ten`` over the best of each round's fifth ``one``, as many runs of each).
+    best-of ratio came out 9.81-10.30, the median of rounds 9.92-10.07.
+
+    Returns the median of rounds and, for comparison, the best-of ratio (the best ``ten`` over
+    the best of each round's fifth ``one``, as many runs of each).
     """
     ones: list[float] = []
     tens: list[float] = []
