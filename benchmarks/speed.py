@@ -186,16 +186,16 @@ def in_rounds(one: Callable[[], float], ten: Callable[[], float], rounds: int = 
     Returns the median of rounds and, for comparison, the best-of ratio (the best ``ten`` over
     the best of each round's fifth ``one``, as many runs of each).
     """
-    ones: list[float] = []
+    fifths: list[float] = []  # each round's fifth ``one``, the one right before its ``ten``
     tens: list[float] = []
     ratios = []
     for _ in range(rounds):
         before = [one() for _ in range(5)]
         tens.append(ten())
         after = [one() for _ in range(5)]
-        ones += before + after
+        fifths.append(before[-1])
         ratios.append(tens[-1] / statistics.mean(before + after))
-    return statistics.median(ratios), min(tens) / min(ones[4::10])
+    return statistics.median(ratios), min(tens) / min(fifths)
 
 
 def linearity(one_hour: bytes, ten_hours: bytes, rounds: int = 7) -> tuple[float, float]:
@@ -472,7 +472,6 @@ def startups() -> dict[str, tuple[float, float | None]]:
     to fill it; nothing is written beside the sources.
     """
     import shutil
-    import statistics
 
     exe = str(Path(sys.executable).parent / "transcribe-export")
     if not Path(exe).exists():
