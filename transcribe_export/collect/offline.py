@@ -8,7 +8,7 @@ its ``end`` event, and every word must be a valid ``{word, start, end}``.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, Iterator, TypeVar
+from typing import Any, Generator, TypeVar
 
 from transcribe_export.collect.frames import strict_loads, validate_word
 from transcribe_export.collect.options import CollectOptions
@@ -16,7 +16,7 @@ from transcribe_export.collect.reader import order_words, read_capture
 from transcribe_export.errors import InputError
 from transcribe_export.models import TRANSCRIPT_FORMAT, Collected, CollectStats, Repair, SessionInfo, Word
 
-__all__ = ["input_name", "load_input"]
+__all__ = ["capture_chunks", "input_name", "load_input"]
 
 _READ_SIZE = 1024 * 1024
 # A capture of the words stream starts with an SSE field or a comment (WHATWG HTML §9.2.5).
@@ -33,7 +33,7 @@ def input_name(path: Path) -> str:
     return path.stem if path.suffix.lower() in (".sse", ".json") else path.name
 
 
-def _chunks(path: Path) -> Iterator[bytes]:
+def _chunks(path: Path) -> Generator[bytes, None, None]:
     with path.open("rb") as handle:
         while chunk := handle.read(_READ_SIZE):
             yield chunk
@@ -56,6 +56,36 @@ def _text_or(value: Any, default: T) -> str | T:
     return value if isinstance(value, str) else default
 
 
+def _is_capture(path: Path, name: str) -> bool:
+    """Is the file an SSE capture (else a JSON document)?
+
+    Raises:
+        InputError: it can't be read, or is neither.
+    """
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(64).lstrip(b"\xef\xbb\xbf \t\r\n")
+    except OSError as exc:
+        raise InputError(f"cannot read {str(path)!r} ({exc.strerror})", stream_id=name) from None
+    if path.suffix.lower() == ".json" or head[:1] in (b"{", b"["):
+        return False
+    if not head.startswith(_SSE_FIELDS):
+        raise InputError(
+            f"{str(path)!r} is not a words capture or transcript (it starts with {head[:16]!r})", stream_id=name,
+            hint="Give an SSE capture of the words stream, a JSON list of words, or a transcript this tool wrote.",
+        )
+    return True
+
+
+def capture_chunks(path: Path) -> Generator[bytes, None, None] | None:
+    """The bytes of an SSE capture, a megabyte at a time; ``None`` for a JSON input.
+
+    Raises:
+        InputError: the file can't be read, or is neither.
+    """
+    return _chunks(path) if _is_capture(path, input_name(path)) else None
+
+
 def load_input(path: Path, options: CollectOptions | None = None) -> Collected:
     """Read one offline input into the same shape the live collector returns.
 
@@ -65,18 +95,7 @@ def load_input(path: Path, options: CollectOptions | None = None) -> Collected:
         InvalidFrameError: a capture holds a bad frame.
     """
     name = input_name(path)
-    try:
-        with path.open("rb") as handle:
-            head = handle.read(64).lstrip(b"\xef\xbb\xbf \t\r\n")
-    except OSError as exc:
-        raise InputError(f"cannot read {str(path)!r} ({exc.strerror})", stream_id=name) from None
-    is_json = path.suffix.lower() == ".json" or head[:1] in (b"{", b"[")
-    if not is_json:
-        if not head.startswith(_SSE_FIELDS):
-            raise InputError(
-                f"{str(path)!r} is not a words capture or transcript (it starts with {head[:16]!r})", stream_id=name,
-                hint="Give an SSE capture of the words stream, a JSON list of words, or a transcript this tool wrote.",
-            )
+    if _is_capture(path, name):
         return read_capture(_chunks(path), SessionInfo(stream_id=name, status="completed"), options=options)
     try:
         document = strict_loads(path.read_bytes().decode("utf-8"))

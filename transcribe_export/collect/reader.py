@@ -27,7 +27,9 @@ from transcribe_export.errors import IncompleteStreamError, StreamError
 from transcribe_export.gcpause import paused_gc
 from transcribe_export.models import Collected, CollectStats, Repair, SessionInfo, Word
 
-__all__ = ["Collection", "ReplayContradiction", "WordStreamReader", "order_words", "read_capture", "reader_for", "result"]
+__all__ = [
+    "Collection", "ReplayContradiction", "WordStreamReader", "counted", "order_words", "read_capture", "reader_for", "result",
+]
 
 log = logging.getLogger(__name__)
 
@@ -54,6 +56,7 @@ class WordStreamReader:
         self.max_words = max_words
         self.words: list[Word] = []
         self.word_ids: list[str] = []  # the event id of each word's frame ("" without ids)
+        self.taken = 0  # words taken out of ``words`` already (a capture read in stretches: run/stream.py)
         self.frames = 0
         self.duplicates = 0  # words in frames this connection sent twice
         self.ended = False
@@ -99,7 +102,7 @@ class WordStreamReader:
             if self._sent_twice(event.id, event.data, batch):
                 self.duplicates += len(batch)
                 continue
-            if len(self.words) + len(batch) > self.max_words:
+            if self.taken + len(self.words) + len(batch) > self.max_words:
                 raise StreamError(
                     f"the session holds more than {self.max_words:,} words",
                     stream_id=self.stream_id,
@@ -128,11 +131,12 @@ class WordStreamReader:
         cut_mid_event = self._parser.close()
         if not self.ended:
             detail = " in the middle of an event" if cut_mid_event else ""
+            received = self.taken + len(self.words)
             raise IncompleteStreamError(
-                f"the words stream ended{detail} without its 'end' event after {len(self.words)} words;"
+                f"the words stream ended{detail} without its 'end' event after {received} words;"
                 " the transcript may be cut short, so nothing was written",
                 stream_id=self.stream_id,
-                words_received=len(self.words),
+                words_received=received,
                 hint="Export it again once the session has completed.",
             )
 
@@ -262,18 +266,24 @@ def result(
 ) -> Collected:
     """What the collector returns: the words in start order, with what was counted on the way."""
     words, reordered = order_words(collection.words)
-    duplicates += collection.duplicates
+    stats = counted(session, reader, len(words), duplicates + collection.duplicates, reordered, connections)
+    return Collected(session, words, reader.end_event, stats)
+
+
+def counted(
+    session: SessionInfo, reader: WordStreamReader, words: int, duplicates: int, reordered: bool, connections: int
+) -> CollectStats:
+    """What the collector counted on the way to ``words`` words (and logs it where words were repeated or reordered)."""
     if duplicates or reordered:
         log.info("stream %r: %d repeated words removed, reordered: %s", session.stream_id, duplicates, reordered)
-    stats = CollectStats(
+    return CollectStats(
         frames=reader.frames,
-        words_received=len(words) + duplicates,
+        words_received=words + duplicates,
         duplicates_removed=duplicates,
         reordered=reordered,
         connections=connections,
         repairs=tuple(reader.repairs or ()),
     )
-    return Collected(session, words, reader.end_event, stats)
 
 
 def read_capture(chunks: Iterable[bytes], session: SessionInfo, *, options: CollectOptions | None = None) -> Collected:

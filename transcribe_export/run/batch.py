@@ -47,11 +47,11 @@ from transcribe_export.errors import (
     bad_value,
 )
 from transcribe_export.gcpause import paused_gc
-from transcribe_export.models import Transcript
+from transcribe_export.models import SessionInfo, Transcript
 from transcribe_export.run import DEFAULT_JOBS, DEFAULT_NAME_TEMPLATE, DEFAULT_OUT_DIR
 from transcribe_export.run.inputs import check_name_template, clash, file_name, id_problem
 from transcribe_export.run.outcomes import SessionOutcome, check_report_path, write_report
-from transcribe_export.run.pipeline import build_transcript, export_session, recut, write_transcript
+from transcribe_export.run.pipeline import build_transcript, export_session, recut, write_texts, write_transcript
 from transcribe_export.run.pool import bug_outcome, run_all, run_each
 from transcribe_export.run.signals import Stop
 from transcribe_export.segmentation.presets import DEFAULT_PRESET, Preset, PresetChoice
@@ -61,6 +61,7 @@ from transcribe_export.write.timeline import WriteOptions
 
 if TYPE_CHECKING:
     from transcribe_export.collect.client import HeyGenClient
+    from transcribe_export.run.stream import Converted
 
 __all__ = ["PERMANENT", "convert", "export"]
 
@@ -373,10 +374,16 @@ def convert(
         started = time.monotonic()
         try:
             with paused_gc():  # read, cut, written and let go in one pause (a file is all computing): see gcpause
-                transcript = build_transcript(load_input(names[name], options), rules)
-                written = write_transcript(transcript, folder, chosen, name=name, options=writing)
-                counts = len(transcript.words), len(transcript.cues)
-                del transcript
+                converted = _streamed(names[name], name, rules, chosen, options, writing)
+                if converted is not None:
+                    written = write_texts(folder, name, converted.texts, stream_id=name)
+                    counts = converted.words, converted.cues
+                else:
+                    transcript = build_transcript(load_input(names[name], options), rules)
+                    written = write_transcript(transcript, folder, chosen, name=name, options=writing)
+                    counts = len(transcript.words), len(transcript.cues)
+                    del transcript
+                del converted
         except TranscribeExportError as error:
             return SessionOutcome(name, "failed", str(error), seconds=time.monotonic() - started)
         except Exception as error:  # noqa: BLE001 - a bug in one file must not stop the others
@@ -390,6 +397,28 @@ def convert(
     if review:
         _write_review(folder, outcomes)
     return outcomes
+
+
+def _streamed(
+    path: Path, name: str, rules: Preset | PresetChoice, formats: Sequence[str], options: CollectOptions, writing: WriteOptions
+) -> Converted | None:
+    """The files of a capture converted in stretches (run/stream.py), or ``None`` where only the whole
+    session can give them (another input or format, a shift; or the capture itself: see CannotStream)."""
+    from transcribe_export.collect.offline import capture_chunks
+    from transcribe_export.run.stream import CannotStream, convert_capture, streamable
+
+    if not streamable(formats, writing):
+        return None
+    chunks = capture_chunks(path)
+    if chunks is None:
+        return None
+    try:
+        return convert_capture(chunks, SessionInfo(name, "completed"), rules, formats=formats, options=options, writing=writing)
+    except CannotStream as why:
+        log.debug("file %r: converted whole (%s)", name, why)
+        return None
+    finally:
+        chunks.close()
 
 
 def _check_review(review: bool, formats: Sequence[str]) -> None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 import os
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, Iterable
+from typing import TYPE_CHECKING, Callable, Iterable, Mapping
 
 from transcribe_export.collect.options import CollectOptions
 from transcribe_export.errors import OutputError
@@ -24,8 +24,10 @@ from transcribe_export.write.timeline import WriteOptions
 
 if TYPE_CHECKING:
     from transcribe_export.collect.client import HeyGenClient
+    from transcribe_export.segmentation.languages import Detection
 
-__all__ = ["build_transcript", "export_session", "recut", "scc_cut", "write_transcript"]
+__all__ = ["build_transcript", "export_session", "recut", "scc_cut", "segmentation_settings", "write_texts",
+           "write_transcript"]
 
 log = logging.getLogger(__name__)
 
@@ -42,9 +44,6 @@ def build_transcript(collected: Collected, preset: PresetLike = None) -> Transcr
     chosen, detection = resolve_preset_detected(preset, (w.text for w in collected.words))
     with paused_gc():
         cues = tuple(segment(collected.words, preset=chosen))
-    settings = {"algorithm": ALGORITHM, **chosen.as_dict()}
-    if detection is not None:  # auto: the language it found, how sure, and how (the preset is settings' name)
-        settings["detected"] = detection.as_dict()
     return Transcript(
         stream_id=collected.session.stream_id,
         status=collected.session.status,
@@ -52,9 +51,17 @@ def build_transcript(collected: Collected, preset: PresetLike = None) -> Transcr
         end_event=collected.end_event,
         words=collected.words,
         cues=cues,
-        settings=settings,
+        settings=segmentation_settings(chosen, detection),
         stats=collected.stats,
     )
+
+
+def segmentation_settings(chosen: Preset, detection: Detection | None) -> dict[str, object]:
+    """The JSON transcript's ``segmentation``: the algorithm, the preset, and what ``auto`` found."""
+    settings: dict[str, object] = {"algorithm": ALGORITHM, **chosen.as_dict()}
+    if detection is not None:  # auto: the language it found, how sure, and how (the preset is settings' name)
+        settings["detected"] = detection.as_dict()
+    return settings
 
 
 def recut(transcript: Transcript | str | os.PathLike[str], *, preset: PresetLike = None) -> Transcript:
@@ -137,20 +144,32 @@ def write_transcript(
     def renderer(fmt: str) -> Callable[[], str]:  # each file rendered just before it is written: one text at a time
         return lambda: render(scc_cut(transcript) if fmt == "scc" else transcript, fmt, options=options)
 
-    rendered = {folder / f"{base}.{fmt}": renderer(fmt) for fmt in chosen}
+    return write_texts(folder, base, {fmt: renderer(fmt) for fmt in chosen}, stream_id=transcript.stream_id)
+
+
+def write_texts(
+    out_dir: str | os.PathLike[str], name: str, texts: Mapping[str, str | Callable[[], str]], *, stream_id: str
+) -> list[Path]:
+    """Write ``out_dir/<name>.<format>`` for each format's text (or the function that renders it), atomically.
+
+    Raises:
+        OutputError: the files can't be written; none of them was.
+    """
+    folder = Path(out_dir)
+    files = {folder / f"{name}.{fmt}": text for fmt, text in texts.items()}
     try:
         folder.mkdir(parents=True, exist_ok=True)
         with paused_gc():
-            write_atomic(rendered)
+            write_atomic(files)
     except OSError as exc:
         raise OutputError(
             f"cannot write its files in {str(folder)!r} ({exc.strerror or exc}); nothing was written",
-            stream_id=transcript.stream_id,
+            stream_id=stream_id,
             hint="Check the folder's permissions and free space.",
         ) from None
-    for path in rendered:
-        log.info("stream %r: wrote %s", transcript.stream_id, path)
-    return list(rendered)
+    for path in files:
+        log.info("stream %r: wrote %s", stream_id, path)
+    return list(files)
 
 
 def export_session(

@@ -30,7 +30,7 @@ from transcribe_export.segmentation.costs import (
 from transcribe_export.segmentation.languages import COPULAS, PARTICIPLE_ENDINGS, language
 from transcribe_export.segmentation.presets import Preset
 
-__all__ = ["breaks"]
+__all__ = ["bracket_depth", "breaks"]
 
 _TRAILING = "\"'”’»)]」』）.,;:!?…。、，！？：；"
 
@@ -49,9 +49,23 @@ _CLOSERS = ")]」』"
 _BRACKET = re.compile("[" + re.escape(_OPENERS + _CLOSERS) + "]")
 
 
-def breaks(chunks: Sequence[Chunk], words: Sequence[Word], preset: Preset) -> tuple[list[float], list[float], list[str]]:
+def bracket_depth(texts: Sequence[str], depth: int = 0) -> int:
+    """How deep inside brackets or Japanese quotes the chunks with these texts leave a session that
+    was ``depth`` deep before them (as :func:`breaks` counts, chunk by chunk)."""
+    for text in texts:
+        if not text.isalnum() and _BRACKET.search(text):
+            depth = max(0, depth + sum(text.count(c) for c in _OPENERS) - sum(text.count(c) for c in _CLOSERS))
+    return depth
+
+
+def breaks(
+    chunks: Sequence[Chunk], words: Sequence[Word], preset: Preset, depth: int = 0
+) -> tuple[list[float], list[float], list[str]]:
     """The break after each chunk (the last has none): its cost as a cue end, its cost as a line break,
-    and its kind (``sentence``, ``clause``, ``pause``, ``length``), as three lists."""
+    and its kind (``sentence``, ``clause``, ``pause``, ``length``), as three lists.
+
+    ``depth``: the brackets open before the first chunk (:func:`bracket_depth`), for a stretch of a session.
+    """
     table = language(preset.language)
     after, articles, before, particles = table.no_break_after, table.articles, table.break_before, table.particles
     # the bonus before a word that starts a new unit: a phrase, or more for a clause
@@ -63,14 +77,14 @@ def breaks(chunks: Sequence[Chunk], words: Sequence[Word], preset: Preset) -> tu
     cue_costs: list[float] = []
     line_costs: list[float] = []
     reasons: list[str] = []
-    depth = 0  # inside brackets or Japanese quotes: a sound label, a quotation
+    # depth: inside brackets or Japanese quotes (a sound label, a quotation)
     for k in range(len(chunks) - 1):
         chunk, nxt = chunks[k], chunks[k + 1]
         text = chunk.text
         gap = nxt.start_ms - chunk.end_ms
         plain = text.isalnum()  # one plain word (the usual chunk): no bracket, no mark
         if not plain and _BRACKET.search(text):
-            depth = max(0, depth + sum(text.count(c) for c in _OPENERS) - sum(text.count(c) for c in _CLOSERS))
+            depth = bracket_depth((text,), depth)
         if chunk.sentence_end or nxt.text.startswith(("(", "[")) or (
             not plain and depth == 0 and text.rstrip(".,;:!?").endswith((")", "]"))
         ):

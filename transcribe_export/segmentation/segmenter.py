@@ -63,7 +63,11 @@ ALGORITHM = "dp-v2"
 class _Plan:
     """Precomputed per-chunk arrays, so scoring a candidate cue is arithmetic."""
 
-    def __init__(self, chunks: Sequence[Chunk], words: Sequence[Word], preset: Preset) -> None:
+    def __init__(
+        self, chunks: Sequence[Chunk], words: Sequence[Word], preset: Preset, *, latest: int = -1, depth: int = 0
+    ) -> None:
+        """``latest`` and ``depth``: for a stretch of a session (:mod:`.stream`), the latest end of the
+        chunks before it, and the brackets open before it (:func:`.breaks.breaks`)."""
         self.chunks = chunks
         self.preset = preset
         n = len(chunks)
@@ -89,7 +93,7 @@ class _Plan:
             else max((w.start_ms for w in words[c.first : c.last + 1] if w.end_ms > w.start_ms), default=c.start_ms)
             for c in chunks
         ]
-        self.end_costs, self.line_costs, self.reasons = breaks(chunks, words, preset)
+        self.end_costs, self.line_costs, self.reasons = breaks(chunks, words, preset, depth)
         self.end_costs.append(0.0)
         self.cheapest_line = min(self.line_costs, default=0.0)  # a bound: no line break costs less
         # A cue may start at chunk k only after everything before it has ended
@@ -97,7 +101,6 @@ class _Plan:
         self.allowed = allowed = [True] * (n + 1)
         self.forced = forced = [False] * (n + 1)
         pause_break = preset.pause_break_ms
-        latest = -1
         for k in range(1, n):
             before = ends[k - 1]
             if before > latest:
@@ -114,6 +117,7 @@ class _Plan:
         self.good_pause = preset.good_pause_ms
         self.max_cps = preset.max_cps
         self.forced_stops: set[int] = set()  # where solve() had to end a cue past the limits
+        self.best: list[float] = []  # solve()'s cheapest cost of the session up to each place
         # prefix count of sentence ends (a sound label counts as one: it stands as its own unit)
         self.sentences = [0, *accumulate(c.sentence_end or is_label for c, is_label in zip(chunks, self.label))]
 
@@ -179,13 +183,21 @@ class _Plan:
                 best = (cost, (s, *rest[1]))
         return best
 
-    def solve(self, *, complete: bool = True) -> list[tuple[int, int, tuple[int, ...]]]:
+    def solve(
+        self, *, complete: bool = True, start: int = 0, begin: int = 0, seed: tuple[float, tuple[int, ...]] = (0.0, ())
+    ) -> list[tuple[int, int, tuple[int, ...]]]:
         """The cheapest cutting: a list of (first chunk, stop, line split points).
 
         With ``complete`` off, more chunks will follow these (a live session): the program runs to the
         last chunk but one (a cue end needs the chunk after it) and returns only the cues that are
         final, those no later chunk can change (:meth:`_final_stop`); the first cue still open
         starts where the last of them stops.
+
+        ``start``, ``begin`` and ``seed``: for a stretch of a session whose cues up to chunk ``begin``
+        are final (:mod:`.stream`), the last of them from chunk ``start`` to ``begin``, with the
+        session's cheapest cost up to ``begin`` and that cue's line splits. Every cutting of the rest
+        passes through ``begin`` then, so no cue may start before it; the cost is carried, not
+        restarted at zero, so each sum is the very float the whole session's program adds.
         """
         n, preset = self.n, self.preset
         capacity = preset.max_chars_per_line * preset.max_lines
@@ -196,15 +208,20 @@ class _Plan:
         one_word, good_pause, label = self.one_word, self.good_pause, self.label
         limit, two_lines, two_only = self.limit, self._two_lines, preset.max_lines == 2
         best = [INF] * (n + 1)  # a place no cue may start at keeps INF: the loop below skips it
+        self.best = best
         wide = pause = scanned = 0  # the first chunk a cue may start at: for its width, for the pauses inside it
         brief = 0  # and for its duration
         spoken = -1  # the latest end so far
         back: list[tuple[int, tuple[int, ...]]] = [(-1, ())] * (n + 1)
-        best[0] = 0.0
+        best[begin] = seed[0]
+        if begin > start:
+            back[begin] = (start, seed[1])
         for j in range(1, n + 1 if complete else n):
             last_end = ends[j - 1]
             if last_end >= spoken:
                 spoken = last_end
+            if j <= begin:
+                continue  # final already: a cue ends at begin
             if j < n and not allowed[j]:
                 continue
             found = False
@@ -274,7 +291,7 @@ class _Plan:
                 self.forced_stops.add(j)
         cuts = []
         j = n if complete else self._final_stop(best, back)
-        while j > 0:
+        while j > start:
             i, splits = back[j]
             cuts.append((i, j, splits))
             j = i

@@ -27,7 +27,8 @@ from transcribe_export.segmentation.languages import UNSPACED_RANGES, Language
 from transcribe_export.segmentation.languages import language as language_table
 
 __all__ = [
-    "CLAUSE_END", "RULES", "SENTENCE_END", "chunk_words", "display_token", "join", "join_chunks", "uses_own_spacing",
+    "CLAUSE_END", "RULES", "SENTENCE_END", "chunk_words", "display_token", "join", "join_chunks", "quotes_after", "shown_tokens",
+    "uses_own_spacing",
 ]
 
 # Tokens whose neighbours abut in time (gap at most this) may be glued:
@@ -242,16 +243,39 @@ def _ends(text: str) -> tuple[bool, bool]:
     return False, core[-1] in CLAUSE_END
 
 
-def chunk_words(words: Sequence[Word], language: str = "en") -> list[Chunk]:
+def shown_tokens(texts: Sequence[str]) -> list[str]:
+    """The tokens as :func:`chunk_words` reads them (:func:`display_token` where one needs it)."""
+    return [t if t.isprintable() and "  " not in t else display_token(t) for t in texts]
+
+
+def quotes_after(texts: Sequence[str], quotes: tuple[bool, bool] = (False, False)) -> tuple[bool, bool]:
+    """Whether a straight double and a straight single quote are open after these tokens
+    (``quotes``: as they were before them), as :func:`chunk_words` pairs them."""
+    double, single = quotes
+    for text in shown_tokens([t for t in texts if '"' in t or "'" in t]):
+        stripped = text.strip()
+        double ^= stripped == '"'
+        single ^= stripped == "'"
+    return double, single
+
+
+def chunk_words(
+    words: Sequence[Word], language: str = "en", *, own_spacing: bool | None = None, quotes: tuple[bool, bool] = (False, False)
+) -> list[Chunk]:
     """Glue tokens into chunks by :data:`RULES` (or by their own leading spaces).
 
     Tokens that show nothing (empty, or only control characters) ride with
     their neighbours, so no cue is ever blank. Only a session of nothing but
     blank tokens gives a chunk with empty text.
+
+    For a stretch of a session read on its own (:mod:`.stream`): ``own_spacing``, the session's
+    :func:`uses_own_spacing` (by default judged from these words), and ``quotes``, the straight
+    quotes open before the first word (:func:`quotes_after` of the words before).
     """
     table = language_table(language)
-    shown = [t if t.isprintable() and "  " not in t else display_token(t) for t in [w.text for w in words]]
-    own_spacing = uses_own_spacing(shown)
+    shown = shown_tokens([w.text for w in words])
+    if own_spacing is None:
+        own_spacing = uses_own_spacing(shown)
     starts = [w.start_ms for w in words]
     ends = [w.end_ms for w in words]
     chunks: list[Chunk] = []
@@ -261,7 +285,7 @@ def chunk_words(words: Sequence[Word], language: str = "en") -> list[Chunk]:
     sep = " "  # what stands before the open chunk
     prev = before = ""
     prev_index = before_index = -1
-    quote_open = single_open = False
+    quote_open, single_open = quotes
     # After these marks, before a letter or digit, every rule but the last has no opinion (unless the
     # language puts a no-break space there): no connector, quote, apostrophe, bracket or currency sign.
     after_mark = set() if any(c.isalnum() for c in table.nbsp_before) else set(",;!?.") - set(table.nbsp_after)

@@ -29,7 +29,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "BOM_FORMATS", "DEFAULT_FORMATS", "FORMATS", "HLS_MPEGTS", "HLS_SEGMENT_SECONDS", "LINE_ENDINGS", "WriteOptions",
-    "parse_formats",
+    "finished", "parse_formats",
     "render", "render_ass", "render_json",
     "render_scc", "render_srt", "render_ttml", "render_txt", "render_vtt", "shifted",
 ]
@@ -152,6 +152,11 @@ def render(transcript: Transcript, fmt: str, *, word_timing: bool = False, optio
         text = renderer("vtt")(shifted(transcript, options.shift_ms), word_timing=True)
     else:
         text = renderer(fmt)(shifted(transcript, options.shift_ms))
+    return finished(text, fmt, options)
+
+
+def finished(text: str, fmt: str, options: WriteOptions) -> str:
+    """A rendered text with the line endings and the byte order mark ``options`` ask for."""
     if options.line_endings != "lf":
         text = text.replace("\n", LINE_ENDINGS[options.line_endings])
     if options.bom and fmt in BOM_FORMATS:

@@ -27,7 +27,7 @@ from transcribe_export.scripts import WORD_JOINER, rtl_marked
 if TYPE_CHECKING:
     import srt
 
-__all__ = ["WORD_JOINER", "neutralize", "render_srt", "subtitle", "timestamp"]
+__all__ = ["WORD_JOINER", "block", "neutralize", "render_srt", "subtitle", "timestamp"]
 
 
 
@@ -51,15 +51,21 @@ def render_srt(transcript: Transcript) -> str:
     each cue, formatted back, made it twice as slow (0.0067 s against 0.003 s for an hour,
     ``benchmarks/speed.py``). The ``srt`` library still reads every file back in the tests.
     """
-    parts = []
-    for number, cue in enumerate(transcript.cues, 1):
-        content = "\n".join([neutralize(rtl_marked(line)) for line in cue.lines])
-        if not content or content[0] == "\n" or "\n\n" in content:  # never from the segmenter; as srt's strict mode
-            import srt  # only here (and for subtitle): it costs `convert` 2.5 ms of start-up
+    return "".join([block(number, cue) for number, cue in enumerate(transcript.cues, 1)])
 
-            content = srt.make_legal_content(content)
-        parts.append(f"{number}\n{timestamp(cue.start_ms)} --> {timestamp(cue.end_ms)}\n{content}\n\n")
-    return "".join(parts)
+
+def block(number: int, cue: Cue) -> str:
+    """One cue as it stands in an SRT file, its blank line after it included.
+
+    >>> block(2, Cue(1000, 2500, ("a <b>",), ())) == "2\\n00:00:01,000 --> 00:00:02,500\\na <\\u2060b>\\n\\n"
+    True
+    """
+    content = "\n".join([neutralize(rtl_marked(line)) for line in cue.lines])
+    if not content or content[0] == "\n" or "\n\n" in content:  # never from the segmenter; as srt's strict mode
+        import srt  # only here (and for subtitle): it costs `convert` 2.5 ms of start-up
+
+        content = srt.make_legal_content(content)
+    return f"{number}\n{timestamp(cue.start_ms)} --> {timestamp(cue.end_ms)}\n{content}\n\n"
 
 
 def timestamp(ms: int) -> str:

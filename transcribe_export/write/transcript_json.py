@@ -16,11 +16,11 @@ from dataclasses import replace
 from typing import Any
 
 from transcribe_export._version import __version__
-from transcribe_export.models import TRANSCRIPT_FORMAT, Transcript, Word
+from transcribe_export.models import TRANSCRIPT_FORMAT, Cue, Transcript, Word
 from transcribe_export.scripts import join_lines
 from transcribe_export.tokens import ms_text, seconds_text
 
-__all__ = ["FORMAT_NAME", "FORMAT_VERSION", "render_json", "transcript_dict"]
+__all__ = ["FORMAT_NAME", "FORMAT_VERSION", "assemble", "header", "render_json", "segment", "transcript_dict", "word"]
 
 FORMAT_NAME = TRANSCRIPT_FORMAT
 FORMAT_VERSION = 1
@@ -72,18 +72,18 @@ _dumps = json.JSONEncoder(ensure_ascii=False, allow_nan=False).encode
 _string = json.encoder.encode_basestring  # the C string encoder json itself uses
 
 
-def _word(word: Word) -> str:
+def word(token: Word) -> str:
     """One token as JSON: the hot path of a long transcript, so written out by hand.
 
     Numbers are written as ``repr`` writes them, which is what ``json`` does
     (they were validated finite; :func:`~transcribe_export.tokens.seconds_text` writes the usual
-    ones from their milliseconds, faster), so the output is the same as ``_dumps(word.as_dict())``.
+    ones from their milliseconds, faster), so the output is the same as ``_dumps(token.as_dict())``.
 
-    >>> _word(Word("a\\"b", 1, 2.5)) == _dumps(Word("a\\"b", 1, 2.5).as_dict())
+    >>> word(Word("a\\"b", 1, 2.5)) == _dumps(Word("a\\"b", 1, 2.5).as_dict())
     True
     """
-    start, end = seconds_text(word.start, word.start_ms), seconds_text(word.end, word.end_ms)
-    return f'{{"word": {_string(word.text)}, "start": {start}, "end": {end}}}'
+    start, end = seconds_text(token.start, token.start_ms), seconds_text(token.end, token.end_ms)
+    return f'{{"word": {_string(token.text)}, "start": {start}, "end": {end}}}'
 
 
 def render_json(transcript: Transcript, *, timeline: dict[str, Any] | None = None) -> str:
@@ -95,39 +95,58 @@ def render_json(transcript: Transcript, *, timeline: dict[str, Any] | None = Non
     """
     cues = transcript.cues
     texts = [join_lines(cue.lines) for cue in cues]
-    # Every key but the segments from transcript_dict (with no cues); the segments are written here.
-    document = transcript_dict(replace(transcript, cues=()), words=False, timeline=timeline)
-    document["text"] = join_lines(texts)
-    words = [_word(w) for w in transcript.words]
-    # One flat list of pieces, joined once: a ten-hour transcript is tens of megabytes, and every
-    # intermediate string (a list's body, then its line) would hold another copy of it.
+    words = [word(w) for w in transcript.words]
+    segments = []
+    position = 0
+    for index, cue in enumerate(cues):
+        count = len(cue.words)
+        segments.append(segment(index, cue, texts[index], words[position : position + count]))
+        position += count
+    document = header(transcript, join_lines(texts), timeline)
+    # the tokens as one piece: one more copy of them, but one call, not 10^4
+    return assemble(document, segments, [",\n    ".join(words)] if words else [])
+
+
+def header(transcript: Transcript, text: str, timeline: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Every key of the JSON transcript, from :func:`transcript_dict` with no cues and no words; its
+    ``text`` (the cues' texts by :func:`~transcribe_export.scripts.join_lines`) given, as the segments
+    and the tokens will be to :func:`assemble`."""
+    document = transcript_dict(replace(transcript, cues=(), words=()), words=False, timeline=timeline)
+    document["text"] = text
+    return document
+
+
+def segment(index: int, cue: Cue, text: str, words: list[str]) -> str:
+    """Cue ``index`` as a segment of the JSON transcript (``text``: its lines joined; ``words``: its
+    tokens, each as :func:`word` writes it): :func:`transcript_dict`'s segment, as json writes it (a
+    test holds the two together)."""
+    return (
+        f'{{"id": {index}, "start": {ms_text(cue.start_ms)}, "end": {ms_text(cue.end_ms)}, '
+        f'"text": {_string(text)}, "lines": [{", ".join(map(_string, cue.lines))}], '
+        f'"break_reason": {_string(cue.reason)}, '
+        f'"line_break_reasons": [{", ".join(map(_string, cue.line_reasons))}], '
+        f'"words": [{", ".join(words)}]}}'
+    )
+
+
+def assemble(document: dict[str, Any], segments: list[str], tokens: list[str]) -> str:
+    """The JSON transcript's text: the keys of ``document`` (:func:`header`), one per line, with
+    ``segments`` (:func:`segment`, one per cue) and ``tokens`` (pieces of one or more tokens, each
+    token as :func:`word` writes it, joined by ``",\\n    "``) written in place of their lists.
+
+    One flat list of pieces, joined once: a ten-hour transcript is tens of megabytes, and every
+    intermediate string (a list's body, then its line) would hold another copy of it.
+    """
     parts = ["{\n"]
     for number, (key, value) in enumerate(document.items()):
         if number:
             parts.append(",\n")
-        if key == "tokens":
-            if words:
-                parts.append('  "tokens": [\n    ')
-                parts.append(",\n    ".join(words))  # one more copy of the tokens, but one call, not 10^4
-                parts.append("\n  ]")
-            else:
-                parts.append('  "tokens": []')
-        elif key == "segments" and cues:
-            parts.append('  "segments": [\n    ')
-            position = 0
-            for index, cue in enumerate(cues):
-                count = len(cue.words)
+        if key in ("segments", "tokens") and (segments if key == "segments" else tokens):
+            parts.append(f'  "{key}": [\n    ')
+            for index, piece in enumerate(segments if key == "segments" else tokens):
                 if index:
                     parts.append(",\n    ")
-                # transcript_dict's segment, as json writes it (a test holds the two together)
-                parts.append(
-                    f'{{"id": {index}, "start": {ms_text(cue.start_ms)}, "end": {ms_text(cue.end_ms)}, '
-                    f'"text": {_string(texts[index])}, "lines": [{", ".join(map(_string, cue.lines))}], '
-                    f'"break_reason": {_string(cue.reason)}, '
-                    f'"line_break_reasons": [{", ".join(map(_string, cue.line_reasons))}], '
-                    f'"words": [{", ".join(words[position : position + count])}]}}'
-                )
-                position += count
+                parts.append(piece)
             parts.append("\n  ]")
         elif isinstance(value, list) and value:
             body = ",\n    ".join(_dumps(item) for item in value)
@@ -135,5 +154,4 @@ def render_json(transcript: Transcript, *, timeline: dict[str, Any] | None = Non
         else:
             parts.append(f"  {_dumps(key)}: {_dumps(value)}")
     parts.append("\n}\n")
-    del words, document
     return "".join(parts)
