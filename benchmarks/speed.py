@@ -45,7 +45,8 @@ sys.path.insert(0, str(TREE))
 from transcribe_export.collect.reader import read_capture  # noqa: E402
 from transcribe_export.gcpause import paused_gc  # noqa: E402
 from transcribe_export.models import SessionInfo  # noqa: E402
-from transcribe_export.run.pipeline import build_transcript, write_transcript  # noqa: E402
+from transcribe_export.run.pipeline import build_transcript, write_texts, write_transcript  # noqa: E402
+from transcribe_export.run.stream import CannotStream, convert_capture  # noqa: E402
 from transcribe_export.segmentation.presets import load_preset  # noqa: E402
 from transcribe_export.write import DEFAULT_FORMATS, FORMATS, render  # noqa: E402
 
@@ -91,10 +92,19 @@ def make_capture(minutes: float, seed: int = 7) -> bytes:
 
 def convert(capture: bytes, out: Path | None = None) -> int:
     """SSE bytes to the SRT, WebVTT and JSON texts in-process (the target's definition), or to
-    files in ``out`` as ``transcribe-export convert`` writes them (atomically, one at a time)."""
+    files in ``out`` as ``transcribe-export convert`` writes them (atomically): in stretches
+    (run/stream.py), or whole where the capture needs it, as ``convert`` does (run/batch.py)."""
     with paused_gc():  # as `transcribe-export convert` does for each file (run/batch.py)
-        collected = read_capture([capture[i : i + 65536] for i in range(0, len(capture), 65536)],
-                                 SessionInfo("bench", "completed"))
+        session = SessionInfo("bench", "completed")
+        try:
+            converted = convert_capture((capture[i : i + 65536] for i in range(0, len(capture), 65536)), session)
+        except CannotStream:
+            pass
+        else:
+            if out is not None:
+                write_texts(out, "bench", converted.texts, stream_id="bench")
+            return converted.words
+        collected = read_capture([capture[i : i + 65536] for i in range(0, len(capture), 65536)], session)
         transcript = build_transcript(collected)
         if out is None:
             for fmt in DEFAULT_FORMATS:
