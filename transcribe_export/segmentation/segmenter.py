@@ -63,11 +63,8 @@ ALGORITHM = "dp-v2"
 class _Plan:
     """Precomputed per-chunk arrays, so scoring a candidate cue is arithmetic."""
 
-    def __init__(
-        self, chunks: Sequence[Chunk], words: Sequence[Word], preset: Preset, *, latest: int = -1, depth: int = 0
-    ) -> None:
-        """``latest`` and ``depth``: for a stretch of a session (:mod:`.stream`), the latest end of the
-        chunks before it, and the brackets open before it (:func:`.breaks.breaks`)."""
+    def __init__(self, chunks: Sequence[Chunk], words: Sequence[Word], preset: Preset, *, depth: int = 0) -> None:
+        """``depth``: for a stretch of a session (:mod:`.stream`), the brackets open before it (:func:`.breaks.breaks`)."""
         self.chunks = chunks
         self.preset = preset
         n = len(chunks)
@@ -101,6 +98,7 @@ class _Plan:
         self.allowed = allowed = [True] * (n + 1)
         self.forced = forced = [False] * (n + 1)
         pause_break = preset.pause_break_ms
+        latest = -1
         for k in range(1, n):
             before = ends[k - 1]
             if before > latest:

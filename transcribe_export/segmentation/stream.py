@@ -5,8 +5,8 @@ the cues that have become final; ``finish`` gives the rest. Put together they
 are :func:`~.segmenter.segment` of the whole session, cue for cue and byte for
 byte, as :class:`~.live.LiveSegmenter`'s are; but where the live segmenter
 cuts the whole session again on every call, this one cuts only a *stretch*:
-the words from a few chunks before the last cue it gave out to the newest, and
-then lets the words before it go. A ten-hour session is cut in the memory of a
+the words from the last cue it gave out to the newest, and then lets the words
+before it go. A ten-hour session is cut in the memory of a
 few thousand words (``convert``, :mod:`transcribe_export.run.stream`).
 
 Why the stretch gives the session's cues:
@@ -17,12 +17,16 @@ Why the stretch gives the session's cues:
   before it, and carries the session's cost up to it
   (:meth:`.segmenter._Plan.solve`'s ``seed``): each sum is then the very float
   the whole session's program adds, and ties fall the same way;
-* what the program reads of the words before the stretch is carried: the
-  latest end so far (where a cue may start), the brackets open (a sound
-  label's breaks) and the straight quotes open (how tokens join); the chunks
-  just before the last given cue are read again, so the joins at its start see
-  the tokens before, as the whole session's do; the last given cue itself is
-  cut again, so the next cue's reasons see its neighbour (``why_kept``);
+* the stretch starts with the last given cue, cut again, so the next cue's
+  times and reasons see their neighbour as the whole session's do
+  (``why_kept``); what the program reads of the words before it is carried:
+  the brackets open (a sound label's breaks) and the straight quotes open (how
+  tokens join). Not the latest end so far, which decides where a cue may
+  start: a cue starts where the stretch does, so everything before it has
+  ended by then. The joins read the token before the previous one only where
+  that previous one is a full stop or a connector (``3.5``, ``me@example``),
+  and such a token, glued to what precedes it, never opens a cue; the
+  stretch's chunks are checked against the last cut's all the same;
 * what the whole session decides from its first words is decided from them:
   the language (``auto`` reads at most 3,000 words,
   :func:`.languages.identify`) and whether tokens carry their own spaces.
@@ -32,8 +36,8 @@ share a frame, the whole session's cut divides or moves cues and warns with
 their numbers: there :class:`CannotStream` is raised, and the caller cuts the
 whole session instead. So is it for a word that starts before the one before
 it (the collector then reorders the session). A stretch whose chunks come out
-other than the stretch before read them raises it too: it never happens, and
-would mean the carried state is incomplete.
+other than the stretch before read them raises it too: by the reasoning above
+it never happens, and it would mean the carried state is incomplete.
 """
 
 from __future__ import annotations
@@ -54,7 +58,6 @@ __all__ = ["LANGUAGE_SAMPLE", "STRETCH_WORDS", "CannotStream", "StreamSegmenter"
 LANGUAGE_SAMPLE = 3000
 #: New words that make a stretch: more cuts the overlap (about a cue) again less often, fewer holds less memory.
 STRETCH_WORDS = 2000
-_CONTEXT = 2  # chunks read again before the last given cue: the joins at its start see two tokens before
 
 
 class CannotStream(Exception):
@@ -63,7 +66,8 @@ class CannotStream(Exception):
 
 def _keys(chunks: list[Chunk], shift: int) -> list[tuple[object, ...]]:
     """What identifies each chunk, word indices ``shift`` back; not the first one's separator: a
-    stretch can't know what stands before its first token, and nothing reads it."""
+    stretch can't know what stands before its first token, and nothing reads it (the first
+    chunk of a cue or a line is shown without it)."""
     keys: list[tuple[object, ...]] = [(c.text, c.sep, c.first - shift, c.last - shift, c.start_ms, c.end_ms) for c in chunks]
     if keys:
         keys[0] = (keys[0][0], None, *keys[0][2:])
@@ -94,14 +98,13 @@ class StreamSegmenter:
         self.preset: Preset | None = None
         #: what ``auto`` found in the words (``None`` for a named preset), once the preset is known
         self.detection: Detection | None = None
-        self.words: list[Word] = []  # the stretch's words: from a few chunks before the last given cue
+        self.words: list[Word] = []  # the stretch's words: from the last given cue's first on
         self.count = 0  # words taken in all
         self._fresh = 0  # words taken since the last stretch was cut
         self._last_start = -1
         self._own_spacing = False
         self._quotes = (False, False)  # straight quotes open before the stretch's first word
         self._depth = 0  # brackets open before the stretch's first chunk
-        self._latest = -1  # the latest end of the chunks before the stretch
         self._known: list[tuple[object, ...]] = []  # the stretch's complete chunks, as the last cut read them
         self._start = self._begin = 0  # the last given cue: from chunk _start to _begin (0, 0: none yet)
         self._seed: tuple[float, tuple[int, ...]] = (0.0, ())
@@ -161,7 +164,7 @@ class StreamSegmenter:
                 return []
         elif not chunks:
             return []
-        plan = _Plan(chunks, words, preset, latest=self._latest, depth=self._depth)
+        plan = _Plan(chunks, words, preset, depth=self._depth)
         cuts = plan.solve(complete=complete, start=self._start, begin=self._begin, seed=self._seed)
         if plan.forced_stops:
             raise CannotStream("the words' times leave no cue within the limits")
@@ -174,14 +177,12 @@ class StreamSegmenter:
             raise CannotStream("two cues share a frame")
         timed = [(*cut, *t, "") for cut, t in zip(timed_cuts, times) if cut[0] < stop]
         cues = make_cues(plan, words, timed, first=1 if self._begin > self._start else 0)
-        # Let go of what no later cut reads: all but the last cue and the chunks just before it.
-        last_start, splits = cuts[-1][0], cuts[-1][2]
-        keep = max(0, last_start - _CONTEXT)
+        # Let go of what no later cut reads: all but the last cue given out.
+        keep, splits = cuts[-1][0], cuts[-1][2]
         first_word = chunks[keep].first
         self._quotes = quotes_after([w.text for w in words[:first_word]], self._quotes)
         self._depth = bracket_depth([c.text for c in chunks[:keep]], self._depth)
-        self._latest = max([self._latest, *(c.end_ms for c in chunks[:keep])])
         self._known = _keys(chunks[keep:], first_word)
-        self._start, self._begin, self._seed = last_start - keep, stop - keep, (plan.best[stop], splits)
+        self._start, self._begin, self._seed = 0, stop - keep, (plan.best[stop], splits)
         self.words = words[first_word:]
         return cues
