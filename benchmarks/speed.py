@@ -266,7 +266,8 @@ def peer_times(capture: bytes) -> dict[str, float | None]:
 
 def stages() -> None:
     """Where one hour's in-process time goes, stage by stage (best of 5 each, the collector paused):
-    ``python benchmarks/speed.py --stages``."""
+    ``python benchmarks/speed.py --stages``. The stages as the whole-session path runs them
+    (run/pipeline.py); ``convert`` runs the same ones a stretch at a time (run/stream.py)."""
     from transcribe_export.segmentation import segmenter
     from transcribe_export.segmentation.presets import resolve_preset
     from transcribe_export.segmentation.text import chunk_words
