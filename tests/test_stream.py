@@ -14,6 +14,7 @@ from test_live import cuttings, spaced_sessions
 from test_segmenter import PRESETS, overlapping, sessions
 
 import transcribe_export as tx
+from transcribe_export.collect.options import CollectOptions
 from transcribe_export.collect.reader import read_capture
 from transcribe_export.errors import TranscribeExportError
 from transcribe_export.models import Cue, SessionInfo, Word
@@ -119,8 +120,10 @@ def capture(frames: list[str], ids: bool = False) -> bytes:
     return ("".join(events) + "event: end\ndata: {}\n\n").encode()
 
 
-def whole_texts(data: bytes, preset: object = None, writing: WriteOptions | None = None) -> dict[str, str]:
-    transcript = build_transcript(read_capture([data], SessionInfo("s", "completed")), preset)  # type: ignore[arg-type]
+def whole_texts(
+    data: bytes, preset: object = None, writing: WriteOptions | None = None, options: CollectOptions | None = None
+) -> dict[str, str]:
+    transcript = build_transcript(read_capture([data], SessionInfo("s", "completed"), options=options), preset)  # type: ignore[arg-type]
     return {fmt: render(transcript, fmt, options=writing or WriteOptions()) for fmt in ("srt", "vtt", "json")}
 
 
@@ -143,6 +146,27 @@ def test_a_capture_in_stretches_is_the_same_bytes_or_the_same_error(path: Path, 
         got = str(error)
     assert got == expected
     assert path.name != "reordered.sse"
+
+
+@pytest.mark.parametrize("options", [CollectOptions(lenient=True), CollectOptions(max_words=30)], ids=["lenient", "max-words"])
+@pytest.mark.parametrize("path", [ROOT / "tests" / "sessions" / "bad-frame.sse", ROOT / "samples" / "product-demo.sse"],
+                         ids=lambda p: p.name)
+def test_the_collectors_options_hold_in_stretches(path: Path, options: CollectOptions) -> None:
+    data = path.read_bytes()
+    try:
+        expected: object = whole_texts(data, options=options)
+    except TranscribeExportError as error:
+        expected = str(error)
+    try:
+        pieces = [data[i : i + 100] for i in range(0, len(data), 100)]  # words taken out between frames
+        got: object = convert_capture(pieces, SessionInfo("s", "completed"), options=options, stretch=5).texts
+    except TranscribeExportError as error:
+        got = str(error)
+    assert got == expected
+    if options.lenient and path.name == "bad-frame.sse":  # the bad word dropped, the rest converted, the repair recorded
+        assert isinstance(got, dict) and json.loads(got["json"])["collection"]["repairs"]
+    if options.max_words == 30 and path.name == "product-demo.sse":  # stopped at the limit, in a later stretch
+        assert isinstance(got, str) and "holds more than 30 words" in got
 
 
 def test_the_json_of_stretches_reads_as_the_whole_sessions() -> None:
