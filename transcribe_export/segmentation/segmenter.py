@@ -182,7 +182,7 @@ class _Plan:
         return best
 
     def solve(
-        self, *, complete: bool = True, start: int = 0, begin: int = 0, seed: tuple[float, tuple[int, ...]] = (0.0, ())
+        self, *, complete: bool = True, begin: int = 0, seed: tuple[float, tuple[int, ...]] = (0.0, ())
     ) -> list[tuple[int, int, tuple[int, ...]]]:
         """The cheapest cutting: a list of (first chunk, stop, line split points).
 
@@ -191,11 +191,11 @@ class _Plan:
         final, those no later chunk can change (:meth:`_final_stop`); the first cue still open
         starts where the last of them stops.
 
-        ``start``, ``begin`` and ``seed``: for a stretch of a session whose cues up to chunk ``begin``
-        are final (:mod:`.stream`), the last of them from chunk ``start`` to ``begin``, with the
-        session's cheapest cost up to ``begin`` and that cue's line splits. Every cutting of the rest
-        passes through ``begin`` then, so no cue may start before it; the cost is carried, not
-        restarted at zero, so each sum is the very float the whole session's program adds.
+        ``begin`` and ``seed``: for a stretch of a session (:mod:`.stream`) that starts with the last
+        final cue, chunks 0 to ``begin``: the session's cheapest cost up to ``begin`` and that cue's
+        line splits. Every cutting of the rest passes through ``begin``, so no cue may start before
+        it; the cost is carried, not restarted at zero, so each sum is the very float the whole
+        session's program adds.
         """
         n, preset = self.n, self.preset
         capacity = preset.max_chars_per_line * preset.max_lines
@@ -212,8 +212,8 @@ class _Plan:
         spoken = -1  # the latest end so far
         back: list[tuple[int, tuple[int, ...]]] = [(-1, ())] * (n + 1)
         best[begin] = seed[0]
-        if begin > start:
-            back[begin] = (start, seed[1])
+        if begin:
+            back[begin] = (0, seed[1])
         for j in range(1, n + 1 if complete else n):
             last_end = ends[j - 1]
             if last_end >= spoken:
@@ -289,7 +289,7 @@ class _Plan:
                 self.forced_stops.add(j)
         cuts = []
         j = n if complete else self._final_stop(best, back)
-        while j > start:
+        while j > 0:
             i, splits = back[j]
             cuts.append((i, j, splits))
             j = i

@@ -99,14 +99,13 @@ class StreamSegmenter:
         #: what ``auto`` found in the words (``None`` for a named preset), once the preset is known
         self.detection: Detection | None = None
         self.words: list[Word] = []  # the stretch's words: from the last given cue's first on
-        self.count = 0  # words taken in all
         self._fresh = 0  # words taken since the last stretch was cut
         self._last_start = -1
         self._own_spacing = False
         self._quotes = (False, False)  # straight quotes open before the stretch's first word
         self._depth = 0  # brackets open before the stretch's first chunk
         self._known: list[tuple[object, ...]] = []  # the stretch's complete chunks, as the last cut read them
-        self._start = self._begin = 0  # the last given cue: from chunk _start to _begin (0, 0: none yet)
+        self._begin = 0  # the last given cue is the stretch's chunks 0 to _begin (0: none yet)
         self._seed: tuple[float, tuple[int, ...]] = (0.0, ())
         self._finished = False
 
@@ -126,9 +125,7 @@ class StreamSegmenter:
                 raise CannotStream("a word starts before the one before it")
             last_start = word.start_ms
         self._last_start = last_start
-        added = len(self.words) - before
-        self.count += added
-        self._fresh += added
+        self._fresh += len(self.words) - before
         if self._fresh < self.stretch or not self._ready(complete=False):
             return []
         self._fresh = 0
@@ -145,7 +142,7 @@ class StreamSegmenter:
         if self.preset is not None:
             return True
         sample = LANGUAGE_SAMPLE if self._choice.name == "auto" and self._choice.language is None else OWN_SPACING_SAMPLE + 1
-        if not complete and len(self.words) < max(sample, OWN_SPACING_SAMPLE + 1):
+        if not complete and len(self.words) < sample:
             return False
         texts = [w.text for w in self.words]
         self.preset, self.detection = resolve_preset_detected(self._choice, texts[:LANGUAGE_SAMPLE])
@@ -165,7 +162,7 @@ class StreamSegmenter:
         elif not chunks:
             return []
         plan = _Plan(chunks, words, preset, depth=self._depth)
-        cuts = plan.solve(complete=complete, start=self._start, begin=self._begin, seed=self._seed)
+        cuts = plan.solve(complete=complete, begin=self._begin, seed=self._seed)
         if plan.forced_stops:
             raise CannotStream("the words' times leave no cue within the limits")
         stop = cuts[-1][1] if cuts else self._begin
@@ -176,13 +173,13 @@ class StreamSegmenter:
         if pushed:
             raise CannotStream("two cues share a frame")
         timed = [(*cut, *t, "") for cut, t in zip(timed_cuts, times) if cut[0] < stop]
-        cues = make_cues(plan, words, timed, first=1 if self._begin > self._start else 0)
+        cues = make_cues(plan, words, timed, first=1 if self._begin else 0)
         # Let go of what no later cut reads: all but the last cue given out.
         keep, splits = cuts[-1][0], cuts[-1][2]
         first_word = chunks[keep].first
         self._quotes = quotes_after([w.text for w in words[:first_word]], self._quotes)
         self._depth = bracket_depth([c.text for c in chunks[:keep]], self._depth)
         self._known = _keys(chunks[keep:], first_word)
-        self._start, self._begin, self._seed = 0, stop - keep, (plan.best[stop], splits)
+        self._begin, self._seed = stop - keep, (plan.best[stop], splits)
         self.words = words[first_word:]
         return cues
