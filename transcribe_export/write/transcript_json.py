@@ -103,8 +103,9 @@ def render_json(transcript: Transcript, *, timeline: dict[str, Any] | None = Non
         segments.append(segment(index, cue, texts[index], words[position : position + count]))
         position += count
     document = header(transcript, join_lines(texts), timeline)
-    # the tokens as one piece: one more copy of them, but one call, not 10^4
-    return assemble(document, segments, [",\n    ".join(words)] if words else [])
+    tokens = [",\n    ".join(words)] if words else []  # one piece: one more copy of the tokens, but one call, not 10^4
+    del words, texts  # each token's own string: not held while the whole text is joined
+    return assemble(document, segments, tokens)
 
 
 def header(transcript: Transcript, text: str, timeline: dict[str, Any] | None = None) -> dict[str, Any]:
