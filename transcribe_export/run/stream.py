@@ -120,7 +120,8 @@ class _Texts:
                 mine = [word(w) for w in cue.words]
                 self.segments.append(segment(index, cue, text, mine))
                 words.extend(mine)
-            self.tokens.append(",\n    ".join(words))
+            if words:
+                self.tokens.append(",\n    ".join(words))
         self.cues += len(cues)
         self.words += sum(len(cue.words) for cue in cues)
 
