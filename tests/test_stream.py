@@ -220,3 +220,11 @@ def test_convert_writes_captures_in_stretches_and_hands_the_rest_to_the_whole_cu
             assert written == text.replace('"stream_id": "s"', f'"stream_id": "{path.stem}"', 1)
     document = json.loads((tmp_path / "product-demo.json").read_text(encoding="utf-8"))
     assert (outcomes[0].words, outcomes[0].cues) == (len(document["tokens"]), len(document["segments"]))
+
+
+@pytest.mark.parametrize("frames", [[], [json.dumps({"words": [{"word": "Hi", "start": 0.2, "end": 0.5}]})]], ids=["empty", "one-word"])
+def test_an_empty_or_one_word_capture_in_stretches_is_the_whole_paths(frames: list[str]) -> None:
+    data = capture(frames)
+    converted = convert_capture([data], SessionInfo("s", "completed"))
+    assert converted.texts == whole_texts(data)
+    assert (converted.words, converted.cues) == (len(frames), len(frames))
