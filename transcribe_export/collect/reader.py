@@ -122,6 +122,10 @@ class WordStreamReader:
             return repeated
         if not (batch and batch[0].end_ms > batch[0].start_ms) and len({(w.start_ms, w.end_ms) for w in batch}) < 2:
             return False
+        return self._seen_before(data)
+
+    def _seen_before(self, data: str) -> bool:
+        """Has a frame without an id and with this text come before (it is remembered now)?"""
         repeated = data in self._seen_frames
         self._seen_frames.add(data)
         return repeated

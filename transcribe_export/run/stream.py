@@ -70,9 +70,7 @@ class _Reader(WordStreamReader):
         )
         self._hashes: set[int] = set()
 
-    def _sent_twice(self, event_id: str, data: str, batch: list[Word]) -> bool:
-        if event_id or not (batch and batch[0].end_ms > batch[0].start_ms) and len({(w.start_ms, w.end_ms) for w in batch}) < 2:
-            return super()._sent_twice(event_id, data, batch)  # by its id; or never a repeat (degenerate times)
+    def _seen_before(self, data: str) -> bool:
         key = hash(data)
         if key in self._hashes:
             raise CannotStream("a frame without an id came again")
